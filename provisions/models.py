@@ -1,0 +1,289 @@
+"""Articles of the treaties, the four pillars they are tagged with, and the concordance that
+links corresponding articles across the instruments."""
+
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Count, F, Prefetch, Q, Value
+from django.urls import reverse
+
+SEARCH_CONFIG = "english"
+
+
+class Pillar(models.Model):
+    """One of the four "P"s: prevention, protection, prosecution, cooperation."""
+
+    slug = models.SlugField(unique=True, help_text="Stable public identifier, e.g. 'protection'.")
+    name = models.CharField(max_length=60, unique=True, help_text="Display name.")
+    description = models.TextField(blank=True, help_text="What provisions in this pillar do.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "pillar"
+        verbose_name_plural = "pillars"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("provisions:pillar_detail", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    """A row of the concordance: a subject (definitions, criminalisation, ...) and the
+    provisions of each instrument that deal with it."""
+
+    slug = models.SlugField(unique=True, help_text="Stable public identifier, e.g. 'definitions'.")
+    name = models.CharField(max_length=120, help_text="Display name.")
+    description = models.TextField(blank=True, help_text="What the row covers.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the comparison.")
+    provisions = models.ManyToManyField(
+        "Provision",
+        blank=True,
+        related_name="topics",
+        help_text="The provisions of every instrument on this subject.",
+    )
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "concordance topic"
+        verbose_name_plural = "concordance topics"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return f"{reverse('provisions:compare')}#{self.slug}"
+
+
+def article_sort_key(number):
+    """'6' -> 60, '16 bis' -> 161: numeric order with room for inserted articles."""
+    match = re.match(r"\s*(\d+)\s*(\w*)", number or "")
+    if not match:
+        return 0
+    suffixes = {"": 0, "bis": 1, "ter": 2, "quater": 3, "quinquies": 4}
+    return int(match.group(1)) * 10 + suffixes.get(match.group(2).lower(), 5)
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def tagged(self, *pillars):
+        """Provisions tagged with any of the given pillars (slugs or Pillar objects)."""
+        slugs = [getattr(p, "slug", p) for p in pillars]
+        return self.filter(pillars__slug__in=slugs).distinct()
+
+    def untagged(self):
+        return self.filter(pillars__isnull=True)
+
+    def incomplete(self):
+        return self.filter(text_incomplete=True)
+
+    def in_treaty_order(self):
+        return self.order_by("treaty__position", "sort_key")
+
+    def for_display(self):
+        return self.select_related("treaty").prefetch_related(
+            "pillars",
+            Prefetch(
+                "related",
+                queryset=Provision.objects.select_related("treaty").order_by(
+                    "treaty__position", "sort_key"
+                ),
+            ),
+        )
+
+    def with_statement_counts(self):
+        return self.annotate(
+            statement_count=Count("statements", distinct=True),
+            statement_participant_count=Count(
+                "statements__ratification__participant", distinct=True
+            ),
+        )
+
+    def search(self, query):
+        """Ranked full-text search over heading and text, best first.
+
+        PostgreSQL: websearch syntax over an indexed tsvector (``search_vector``), ranked with
+        ``ts_rank`` and a heading weight, with ``headline`` holding a highlighted snippet.
+        Other databases: every word must occur in the heading or text; ranked by heading hits
+        first; ``headline`` is left for the caller to build (see ``highlight``).
+        """
+        query = (query or "").strip()
+        if not query:
+            return self.none()
+        if connection.vendor == "postgresql":
+            search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+            return (
+                self.filter(search_vector=search_query)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), search_query),
+                    headline=SearchHeadline(
+                        "text",
+                        search_query,
+                        config=SEARCH_CONFIG,
+                        start_sel="<mark>",
+                        stop_sel="</mark>",
+                        max_words=35,
+                        min_words=15,
+                        max_fragments=2,
+                    ),
+                )
+                .order_by("-rank", "treaty__position", "sort_key")
+            )
+        words = search_words(query)
+        if not words:
+            return self.none()
+        matches = Q()
+        heading_hits = Value(0)
+        for word in words:
+            matches &= Q(heading__icontains=word) | Q(text__icontains=word)
+            heading_hits = heading_hits + models.Case(
+                models.When(heading__icontains=word, then=Value(1)),
+                default=Value(0),
+            )
+        return (
+            self.filter(matches)
+            .annotate(rank=models.ExpressionWrapper(heading_hits, models.FloatField()))
+            .order_by("-rank", "treaty__position", "sort_key")
+        )
+
+    def update_search_vectors(self):
+        """Refresh the stored tsvector (PostgreSQL only; a no-op elsewhere)."""
+        if connection.vendor != "postgresql":
+            return 0
+        return self.update(
+            search_vector=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("text", weight="B", config=SEARCH_CONFIG)
+        )
+
+
+def search_words(query):
+    return [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:10]
+
+
+class Provision(models.Model):
+    """An article of a treaty, with its official text."""
+
+    treaty = models.ForeignKey(
+        "treaties.Treaty",
+        on_delete=models.CASCADE,
+        related_name="provisions",
+        help_text="The treaty the article belongs to.",
+    )
+    number = models.CharField(
+        max_length=20, help_text="Article number as written in the treaty, e.g. '6' or '16 bis'."
+    )
+    sort_key = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Order of the article within its treaty."
+    )
+    heading = models.CharField(max_length=300, blank=True, help_text="Article heading.")
+    heading_verified = models.BooleanField(
+        default=True,
+        help_text="Unticked where the heading could not be checked against an official text.",
+    )
+    division = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The part, chapter or section the article sits in, as the treaty writes it.",
+    )
+    text = models.TextField(
+        blank=True,
+        help_text=(
+            "Official text. Paragraphs are separated by a blank line, lettered subparagraphs by "
+            "a line break."
+        ),
+    )
+    text_incomplete = models.BooleanField(
+        default=False,
+        help_text="The official text is missing or partial in the knowledge base.",
+    )
+    pillars = models.ManyToManyField(
+        Pillar, blank=True, related_name="provisions", help_text="Pillars the article serves."
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Corresponding articles in the other instruments (the concordance).",
+    )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index (PostgreSQL only)."
+    )
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
+
+    objects = ProvisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treaty__position", "sort_key"]
+        verbose_name = "provision"
+        verbose_name_plural = "provisions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treaty", "number"], name="one_provision_per_treaty_number"
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="provision_has_number"),
+            models.CheckConstraint(
+                condition=Q(text_incomplete=True) | ~Q(text=""),
+                name="provision_empty_text_is_incomplete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["treaty", "sort_key"], name="provision_treaty_order_idx"),
+            models.Index(fields=["modified_at"], name="provision_modified_idx"),
+        ]
+
+    def __str__(self):
+        heading = f": {self.heading}" if self.heading and self.heading_verified else ""
+        return f"{self.treaty} art. {self.number}{heading}"
+
+    def natural_key(self):
+        return (*self.treaty.natural_key(), self.number)
+
+    natural_key.dependencies = ["treaties.treaty"]
+
+    def get_absolute_url(self):
+        return reverse(
+            "treaties:article_detail", kwargs={"slug": self.treaty.slug, "number": self.number}
+        )
+
+    @property
+    def label(self):
+        return f"art. {self.number}"
+
+    @property
+    def citation(self):
+        return f"{self.treaty.full_title}, art. {self.number}"
+
+    @property
+    def paragraphs(self):
+        """The text split into paragraphs, each a list of lines (subparagraphs)."""
+        return [
+            [line for line in block.split("\n") if line.strip()]
+            for block in re.split(r"\n\s*\n", self.text or "")
+            if block.strip()
+        ]
+
+    def clean(self):
+        if not self.text.strip() and not self.text_incomplete:
+            raise ValidationError(
+                {"text_incomplete": "An article without text must be marked incomplete."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.sort_key = article_sort_key(self.number)
+        super().save(*args, **kwargs)
+        Provision.objects.filter(pk=self.pk).update_search_vectors()

@@ -1,0 +1,16 @@
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from treaties.dataset import load
+
+
+@pytest.fixture(scope="module")
+def real_data(django_db_setup, django_db_blocker):
+    """The shipped data set, loaded once per test module inside a transaction that is rolled
+    back at the end of the module (tests using ``db`` nest their own savepoints in it)."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            report = load(settings.TREATYKB_FIXTURES_DIR)
+            yield report
+            transaction.set_rollback(True)

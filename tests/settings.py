@@ -1,0 +1,6 @@
+"""Settings for the test suite: the project's settings with test-only speed-ups."""
+
+from treatykb.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

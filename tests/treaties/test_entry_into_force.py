@@ -1,0 +1,100 @@
+"""Entry into force for each participant: stated by the source when it is, otherwise computed
+from the treaty's own rule, and the record says which."""
+
+import datetime
+
+import pytest
+
+from tests.factories import RatificationFactory, TreatyFactory
+from treaties.entry_into_force import EntryIntoForceRule, compute_entry_into_force
+from treaties.models import Ratification
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    "rule, consent, treaty_in_force, expected",
+    [
+        (EntryIntoForceRule.THIRTIETH_DAY, D(2004, 5, 21), D(2003, 9, 29), D(2004, 6, 20)),
+        (EntryIntoForceRule.THIRTIETH_DAY, D(2003, 6, 1), D(2003, 9, 29), D(2003, 9, 29)),
+        (
+            EntryIntoForceRule.FIRST_OF_MONTH_AFTER_THREE_MONTHS,
+            D(2010, 11, 29),
+            D(2008, 2, 1),
+            D(2011, 3, 1),
+        ),
+        (
+            EntryIntoForceRule.FIRST_OF_MONTH_AFTER_THREE_MONTHS,
+            D(2010, 7, 13),
+            D(2008, 2, 1),
+            D(2010, 11, 1),
+        ),
+        (
+            EntryIntoForceRule.FIRST_OF_MONTH_AFTER_THREE_MONTHS,
+            D(2007, 2, 6),
+            D(2008, 2, 1),
+            D(2008, 2, 1),
+        ),
+        (EntryIntoForceRule.NOT_AVAILABLE, D(2016, 7, 24), D(2017, 3, 8), None),
+        (EntryIntoForceRule.THIRTIETH_DAY, None, D(2003, 9, 29), None),
+    ],
+)
+def test_rules(rule, consent, treaty_in_force, expected):
+    assert compute_entry_into_force(rule, consent, treaty_in_force) == expected
+
+
+@pytest.mark.django_db
+def test_saving_computes_unless_stated():
+    treaty = TreatyFactory(entry_into_force_rule="thirtieth_day")
+    computed = RatificationFactory(treaty=treaty, consent_on=D(2005, 1, 1))
+    assert (computed.entry_into_force_on, computed.entry_into_force_basis) == (
+        D(2005, 1, 31),
+        "computed",
+    )
+    stated = RatificationFactory(
+        treaty=treaty,
+        consent_on=D(2005, 1, 1),
+        entry_into_force_on=D(2005, 2, 2),
+        entry_into_force_basis="stated",
+    )
+    assert stated.entry_into_force_on == D(2005, 2, 2)
+    unknown = RatificationFactory(treaty=treaty, consent_on=None)
+    assert (unknown.entry_into_force_on, unknown.entry_into_force_basis) == (None, "")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data")
+def test_the_eu_approval_of_untoc():
+    eu = Ratification.objects.get(treaty__slug="untoc", participant__code="EU")
+    assert (eu.consent_kind, eu.consent_on) == ("approval", D(2004, 5, 21))
+    assert (eu.entry_into_force_on, eu.entry_into_force_basis) == (D(2004, 6, 20), "computed")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data")
+def test_a_coe_party_in_force_on_the_first_day_of_the_month():
+    ukraine = Ratification.objects.get(treaty__slug="coe-convention", participant__code="UA")
+    assert ukraine.entry_into_force_basis == "stated"
+    assert ukraine.entry_into_force_on == ukraine.computed_entry_into_force() == D(2011, 3, 1)
+    andorra = Ratification.objects.get(treaty__slug="coe-convention", participant__code="AD")
+    assert (andorra.consent_on, andorra.entry_into_force_on) == (D(2011, 3, 23), D(2011, 7, 1))
+    assert andorra.entry_into_force_basis == "computed"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data")
+def test_a_protocol_accession_before_the_protocol_entered_into_force():
+    early = Ratification.objects.filter(
+        treaty__slug="palermo-protocol", consent_kind="accession", consent_on__lt=D(2003, 11, 25)
+    ).select_related("participant")
+    assert early.exists()
+    for record in early:
+        assert record.entry_into_force_on == D(2003, 12, 25), record
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("real_data")
+def test_actip_computes_nothing_without_its_final_clauses():
+    thailand = Ratification.objects.get(treaty__slug="asean-actip", participant__code="TH")
+    assert thailand.consent_on == D(2016, 7, 24)
+    assert thailand.entry_into_force_on is None and thailand.entry_into_force_basis == ""

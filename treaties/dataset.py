@@ -1,0 +1,607 @@
+"""Load the knowledge base's data set from ``fixtures/`` into the database.
+
+``fixtures/treaties`` and ``fixtures/status`` are verbatim copies of the shared data
+(``make data-refresh``); ``fixtures/curation`` holds the project's own editorial layer (treaty
+metadata, pillar tags, the concordance, notes). Everything is read and validated first; any error
+stops the load with the file and line and nothing is written. The writes then happen in one
+transaction, as upserts on natural keys, so loading twice changes nothing.
+"""
+
+import csv
+import datetime
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+from django.db import transaction
+
+from provisions.models import Pillar, Provision, Topic
+
+from .models import (
+    ConsentKind,
+    EntryIntoForceBasis,
+    Occasion,
+    Participant,
+    ParticipantKind,
+    Ratification,
+    SourceKind,
+    Statement,
+    StatementKind,
+    Treaty,
+    TreatyKind,
+    parse_article_reference,
+)
+
+TREATY_SLUGS = ["untoc", "palermo-protocol", "coe-convention", "asean-actip"]
+STATUS_COLUMNS = [
+    "participant",
+    "iso3166_alpha2",
+    "signature_date",
+    "consent_date",
+    "consent_type",
+    "entry_into_force_date",
+    "reservations_or_declarations",
+    "source_url",
+]
+STATEMENT_COLUMNS = [
+    "treaty_slug",
+    "participant",
+    "iso3166_alpha2",
+    "kind",
+    "article",
+    "made_on",
+    "occasion",
+    "text",
+    "source_url",
+]
+MISSING_HEADING = "Heading not available in accessible sources"
+DEPOSITARY_SOURCES = (
+    "treaties.un.org",
+    "github.com/allucinaria/XML",  # a copy of the UN's own MTDSG record
+    "github.com/zmjones/untreaties",  # a word-for-word copy of the UN's status table
+    "coe.int",
+    "asean.org",
+)
+M49_REGIONS = {"America": "Americas"}
+
+
+class DataError(Exception):
+    """A problem in the data set, located by file and line."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class Report:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    def count(self, label, outcome):
+        getattr(self, outcome)[label] += 1
+
+    @property
+    def changed(self):
+        return sum(self.created.values()) + sum(self.updated.values())
+
+    def lines(self):
+        labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        return [
+            f"{label}: {self.created[label]} created, {self.updated[label]} updated, "
+            f"{self.unchanged[label]} unchanged"
+            for label in labels
+        ]
+
+
+def parse_date(value, where, problems):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{where}: '{value}' is not a date in the form YYYY-MM-DD")
+        return None
+
+
+def source_kind(url):
+    if not url:
+        return ""
+    if any(marker in url for marker in DEPOSITARY_SOURCES):
+        return SourceKind.DEPOSITARY
+    return SourceKind.SECONDARY
+
+
+def country_data():
+    """ISO alpha-2 -> codes, names, M49 region and subregion, CoE and EU membership, from the
+    country_converter package's data table (read directly: no pandas needed)."""
+    table = resources.files("country_converter").joinpath("country_data.tsv")
+    by_alpha3 = {}
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            by_alpha3[row["ISO3"]] = row
+    countries = {}
+    for country in pycountry.countries:
+        row = by_alpha3.get(country.alpha_3, {})
+        countries[country.alpha_2] = {
+            "iso_alpha2": country.alpha_2,
+            "iso_alpha3": country.alpha_3,
+            "name": row.get("name_short") or getattr(country, "common_name", country.name),
+            "official_name": row.get("name_official")
+            or getattr(country, "official_name", country.name),
+            "region": M49_REGIONS.get(row.get("continent", ""), row.get("continent", "")),
+            "subregion": row.get("UNregion", ""),
+            "coe_member": bool(row.get("CoE")),
+            "eu_member": bool(row.get("EU")),
+        }
+    return countries
+
+
+class DataSet:
+    """The whole data set, read and validated, ready to be written."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.problems = []
+        self.treaties = {}
+        self.status_rows = {}
+        self.statements = []
+        self.curation = {}
+        self.read()
+        if self.problems:
+            raise DataError(self.problems)
+
+    # -- reading -----------------------------------------------------------------------------
+    def path(self, *parts):
+        return self.root.joinpath(*parts)
+
+    def read_json(self, *parts):
+        path = self.path(*parts)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                return json.load(handle)
+        except FileNotFoundError:
+            self.problems.append(f"{path}: file not found")
+        except json.JSONDecodeError as error:
+            self.problems.append(f"{path}:{error.lineno}: invalid JSON: {error.msg}")
+        return None
+
+    def read_csv(self, columns, *parts):
+        path = self.path(*parts)
+        try:
+            handle = path.open(encoding="utf-8", newline="")
+        except FileNotFoundError:
+            self.problems.append(f"{path}: file not found")
+            return []
+        with handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != columns:
+                self.problems.append(
+                    f"{path}:1: header must be {','.join(columns)}, "
+                    f"not {','.join(reader.fieldnames or [])}"
+                )
+                return []
+            rows = []
+            for row in reader:
+                if None in row or any(value is None for value in row.values()):
+                    self.problems.append(
+                        f"{path}:{reader.line_num}: expected {len(columns)} fields"
+                    )
+                    continue
+                rows.append((f"{path}:{reader.line_num}", row))
+            return rows
+
+    def read(self):
+        curated = self.read_json("curation", "treaties.json") or {}
+        self.curation["treaties"] = curated.get("treaties", {})
+        self.curation["pillars"] = self.read_json("curation", "pillars.json") or {}
+        self.curation["concordance"] = self.read_json("curation", "concordance.json") or {}
+        self.curation["participants"] = self.read_json("curation", "participants.json") or {}
+        self.curation["notes"] = (self.read_json("curation", "ratification_notes.json") or {}).get(
+            "notes", []
+        )
+        for slug in TREATY_SLUGS:
+            self.read_treaty(slug)
+            self.status_rows[slug] = self.read_status(slug)
+        self.read_statements()
+        self.check_curation()
+
+    def read_treaty(self, slug):
+        data = self.read_json("treaties", f"{slug}.json")
+        if data is None:
+            return
+        where = self.path("treaties", f"{slug}.json")
+        if data.get("slug") != slug:
+            self.problems.append(f"{where}: slug must be '{slug}'")
+        meta = self.curation["treaties"].get(slug)
+        if meta is None:
+            self.problems.append(f"{self.path('curation', 'treaties.json')}: no entry for '{slug}'")
+            meta = {}
+        articles, numbers = [], set()
+        for index, article in enumerate(data.get("articles", []), start=1):
+            number = str(article.get("number", "")).strip()
+            at = f"{where}: article #{index}"
+            if not number:
+                self.problems.append(f"{at}: no number")
+                continue
+            if number in numbers:
+                self.problems.append(f"{at}: article {number} appears twice")
+            numbers.add(number)
+            text = article.get("text") or ""
+            incomplete = str(article.get("incomplete", "")).lower() == "true" or not text.strip()
+            heading = (article.get("heading") or "").strip()
+            division = article.get("division") or ""
+            articles.append(
+                {
+                    "number": number,
+                    "heading": "" if heading == MISSING_HEADING else heading,
+                    "heading_verified": heading != MISSING_HEADING,
+                    "division": "" if division == "None" else division,
+                    "text": text,
+                    "text_incomplete": incomplete,
+                }
+            )
+        preamble = data.get("preamble") or ""
+        self.treaties[slug] = {
+            "fields": {
+                "short_title": data.get("short_title", ""),
+                "full_title": data.get("full_title", ""),
+                "kind": meta.get("kind", TreatyKind.CONVENTION),
+                "organisation": meta.get("organisation", ""),
+                "scope": meta.get("scope", ""),
+                "position": meta.get("position", 0),
+                "adopted_on": parse_date(data.get("adopted_on"), where, self.problems),
+                "adopted_at": data.get("adopted_at") or "",
+                "adopted_by": data.get("adopted_by") or "",
+                "opened_for_signature_on": parse_date(
+                    data.get("opened_for_signature_on"), where, self.problems
+                ),
+                "entry_into_force_on": parse_date(
+                    data.get("entry_into_force_on"), where, self.problems
+                ),
+                "depositary": data.get("depositary") or "",
+                "treaty_series": data.get("un_treaty_series") or data.get("treaty_series") or "",
+                "preamble": preamble,
+                "preamble_incomplete": "[…]" in preamble or "[...]" in preamble,
+                "sources": list(data.get("sources") or []),
+                "status_as_at": parse_date(meta.get("status_as_at"), where, self.problems),
+                "status_note": meta.get("status_note", ""),
+                "entry_into_force_rule": meta.get("entry_into_force_rule", "not_available"),
+                "entry_into_force_provision": meta.get("entry_into_force_provision", ""),
+            },
+            "parent": data.get("parent_slug"),
+            "articles": articles,
+        }
+
+    def read_status(self, slug):
+        rows, seen = [], set()
+        consent_kinds = set(ConsentKind.values)
+        for where, row in self.read_csv(STATUS_COLUMNS, "status", f"{slug}.csv"):
+            code = row["iso3166_alpha2"].strip().upper() or self.organisation_code(row)
+            if not code:
+                self.problems.append(
+                    f"{where}: participant '{row['participant']}' has no ISO code and is not a "
+                    "known organisation (fixtures/curation/participants.json)"
+                )
+                continue
+            if code in seen:
+                self.problems.append(f"{where}: participant {code} appears twice")
+            seen.add(code)
+            kind = row["consent_type"].strip()
+            if kind and kind not in consent_kinds:
+                allowed = ", ".join(sorted(consent_kinds))
+                self.problems.append(f"{where}: consent_type '{kind}' is not one of {allowed}")
+            record = {
+                "code": code,
+                "recorded_name": row["participant"].strip(),
+                "signature_on": parse_date(row["signature_date"], where, self.problems),
+                "consent_on": parse_date(row["consent_date"], where, self.problems),
+                "consent_kind": kind,
+                "stated_entry_into_force_on": parse_date(
+                    row["entry_into_force_date"], where, self.problems
+                ),
+                "statements_flagged": row["reservations_or_declarations"].strip() == "yes",
+                "source_url": row["source_url"].strip(),
+                "where": where,
+            }
+            if record["consent_on"] and not kind:
+                self.problems.append(f"{where}: a consent date needs a consent_type")
+            if (
+                record["consent_on"]
+                and record["signature_on"]
+                and record["consent_on"] < record["signature_on"]
+            ):
+                self.problems.append(f"{where}: consent comes before signature")
+            if not record["signature_on"] and not kind:
+                self.problems.append(f"{where}: neither a signature nor a consent")
+            rows.append(record)
+        return rows
+
+    def organisation_code(self, row):
+        for organisation in self.curation["participants"].get("organisations", []):
+            if organisation["recorded_name"] == row["participant"].strip():
+                return organisation["code"]
+        return ""
+
+    def read_statements(self):
+        kinds, occasions = set(StatementKind.values), set(Occasion.values)
+        for where, row in self.read_csv(STATEMENT_COLUMNS, "status", "statements.csv"):
+            slug = row["treaty_slug"]
+            if slug not in TREATY_SLUGS:
+                self.problems.append(f"{where}: unknown treaty_slug '{slug}'")
+                continue
+            code = row["iso3166_alpha2"].strip().upper() or self.organisation_code(row)
+            if not any(r["code"] == code for r in self.status_rows.get(slug, [])):
+                self.problems.append(
+                    f"{where}: {row['participant']} ({code}) has no row in status/{slug}.csv"
+                )
+            if row["kind"] not in kinds:
+                self.problems.append(f"{where}: kind '{row['kind']}' is not one of {sorted(kinds)}")
+            if row["occasion"] and row["occasion"] not in occasions:
+                self.problems.append(f"{where}: occasion '{row['occasion']}' is unknown")
+            if not row["text"].strip():
+                self.problems.append(f"{where}: the statement has no text")
+            articles = parse_article_reference(row["article"])
+            known = {a["number"] for a in self.treaties.get(slug, {}).get("articles", [])}
+            for number in articles:
+                if known and number not in known:
+                    self.problems.append(f"{where}: {slug} has no article {number}")
+            self.statements.append(
+                {
+                    "treaty": slug,
+                    "code": code,
+                    "kind": row["kind"],
+                    "article_reference": row["article"].strip(),
+                    "articles": articles,
+                    "made_on": parse_date(row["made_on"], where, self.problems),
+                    "occasion": row["occasion"],
+                    "text": row["text"],
+                    "source_url": row["source_url"].strip(),
+                }
+            )
+
+    def check_curation(self):
+        pillar_slugs = {p["slug"] for p in self.curation["pillars"].get("pillars", [])}
+        where = self.path("curation", "pillars.json")
+        for slug, tags in self.curation["pillars"].get("tags", {}).items():
+            known = {a["number"] for a in self.treaties.get(slug, {}).get("articles", [])}
+            for number, pillars in tags.items():
+                if number not in known:
+                    self.problems.append(f"{where}: {slug} has no article {number}")
+                for pillar in pillars:
+                    if pillar not in pillar_slugs:
+                        self.problems.append(
+                            f"{where}: {slug} art. {number}: unknown pillar {pillar}"
+                        )
+        where = self.path("curation", "concordance.json")
+        for topic in self.curation["concordance"].get("topics", []):
+            for slug, numbers in topic.get("provisions", {}).items():
+                known = {a["number"] for a in self.treaties.get(slug, {}).get("articles", [])}
+                for number in numbers:
+                    if number not in known:
+                        self.problems.append(
+                            f"{where}: topic {topic.get('slug')}: {slug} has no article {number}"
+                        )
+        codes = {row["code"] for rows in self.status_rows.values() for row in rows}
+        where = self.path("curation", "ratification_notes.json")
+        for note in self.curation["notes"]:
+            if not any(r["code"] == note["code"] for r in self.status_rows.get(note["treaty"], [])):
+                self.problems.append(f"{where}: no record {note['treaty']}/{note['code']}")
+        self.participant_codes = codes
+
+
+class Loader:
+    """Writes a validated DataSet: upserts on natural keys, counting what changed."""
+
+    def __init__(self, dataset):
+        self.data = dataset
+        self.report = Report()
+
+    def upsert(self, model, lookup, values):
+        label = model._meta.verbose_name_plural
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.save()
+            self.report.count(label, "created")
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save()
+            self.report.count(label, "updated")
+        else:
+            self.report.count(label, "unchanged")
+        return obj
+
+    def set_many(self, label, manager, objects):
+        wanted = {obj.pk for obj in objects}
+        current = set(manager.values_list("pk", flat=True))
+        if wanted - current:
+            manager.add(*[obj for obj in objects if obj.pk not in current])
+            self.report.count(label, "updated")
+
+    @transaction.atomic
+    def run(self):
+        pillars = self.load_pillars()
+        treaties = self.load_treaties()
+        provisions = self.load_provisions(treaties, pillars)
+        self.load_topics(provisions)
+        participants = self.load_participants()
+        ratifications = self.load_ratifications(treaties, participants)
+        self.load_statements(ratifications, provisions)
+        Provision.objects.update_search_vectors()
+        return self.report
+
+    def load_pillars(self):
+        pillars = {}
+        for entry in self.data.curation["pillars"]["pillars"]:
+            pillars[entry["slug"]] = self.upsert(
+                Pillar,
+                {"slug": entry["slug"]},
+                {
+                    "name": entry["name"],
+                    "description": entry.get("description", ""),
+                    "position": entry.get("position", 0),
+                },
+            )
+        return pillars
+
+    def load_treaties(self):
+        treaties = {}
+        for slug, data in self.data.treaties.items():
+            treaties[slug] = self.upsert(Treaty, {"slug": slug}, dict(data["fields"]))
+        for slug, data in self.data.treaties.items():
+            parent = treaties.get(data["parent"]) if data["parent"] else None
+            if treaties[slug].parent_id != (parent.pk if parent else None):
+                treaties[slug].parent = parent
+                treaties[slug].save()
+        return treaties
+
+    def load_provisions(self, treaties, pillars):
+        provisions = {}
+        tags = self.data.curation["pillars"].get("tags", {})
+        for slug, data in self.data.treaties.items():
+            for article in data["articles"]:
+                values = {k: v for k, v in article.items() if k != "number"}
+                provision = self.upsert(
+                    Provision, {"treaty": treaties[slug], "number": article["number"]}, values
+                )
+                provisions[(slug, article["number"])] = provision
+                wanted = [pillars[p] for p in tags.get(slug, {}).get(article["number"], [])]
+                self.set_many("pillar tags", provision.pillars, wanted)
+        return provisions
+
+    def load_topics(self, provisions):
+        for position, entry in enumerate(self.data.curation["concordance"]["topics"], start=1):
+            topic = self.upsert(
+                Topic,
+                {"slug": entry["slug"]},
+                {
+                    "name": entry["name"],
+                    "description": entry.get("description", ""),
+                    "position": position,
+                },
+            )
+            members = [
+                provisions[(slug, number)]
+                for slug, numbers in entry["provisions"].items()
+                for number in numbers
+            ]
+            self.set_many("concordance topics", topic.provisions, members)
+            for provision in members:
+                others = [p for p in members if p.treaty_id != provision.treaty_id]
+                self.set_many("related provisions", provision.related, others)
+
+    def load_participants(self):
+        countries = country_data()
+        curated = self.data.curation["participants"]
+        asean = set(curated.get("asean_members", {}).get("codes", []))
+        organisations = {o["code"]: o for o in curated.get("organisations", [])}
+        recorded = {}
+        for slug in TREATY_SLUGS:  # the UN tables first: their names win
+            for row in self.data.status_rows.get(slug, []):
+                recorded.setdefault(row["code"], row)
+        participants, problems = {}, []
+        for code, row in sorted(recorded.items()):
+            if code in organisations:
+                organisation = organisations[code]
+                values = {
+                    "iso_alpha2": None,
+                    "iso_alpha3": None,
+                    "name": organisation["name"],
+                    "official_name": organisation["official_name"],
+                    "recorded_name": organisation["recorded_name"],
+                    "kind": organisation["kind"],
+                    "region": organisation["region"],
+                    "subregion": organisation["subregion"],
+                    "coe_member": False,
+                    "asean_member": False,
+                    "eu_member": False,
+                }
+            elif code in countries:
+                values = dict(countries[code])
+                values.update(
+                    recorded_name=row["recorded_name"],
+                    kind=ParticipantKind.STATE,
+                    asean_member=code in asean,
+                )
+            else:
+                problems.append(f"{row['where']}: '{code}' is not an ISO 3166-1 alpha-2 code")
+                continue
+            participants[code] = self.upsert(Participant, {"code": code}, values)
+        if problems:
+            raise DataError(problems)
+        return participants
+
+    def load_ratifications(self, treaties, participants):
+        notes = {(n["treaty"], n["code"]): n["note"] for n in self.data.curation["notes"]}
+        ratifications = {}
+        for slug, rows in self.data.status_rows.items():
+            treaty = treaties[slug]
+            for row in rows:
+                stated = row["stated_entry_into_force_on"]
+                if stated:
+                    in_force, basis = stated, EntryIntoForceBasis.STATED
+                else:
+                    in_force = treaty.entry_into_force_for(row["consent_on"])
+                    basis = EntryIntoForceBasis.COMPUTED if in_force else ""
+                values = {
+                    "recorded_name": row["recorded_name"],
+                    "signature_on": row["signature_on"],
+                    "consent_kind": row["consent_kind"],
+                    "consent_on": row["consent_on"],
+                    "entry_into_force_on": in_force,
+                    "entry_into_force_basis": basis,
+                    "statements_flagged": row["statements_flagged"],
+                    "source_url": row["source_url"],
+                    "source_kind": source_kind(row["source_url"]),
+                    "note": notes.get((slug, row["code"]), ""),
+                }
+                ratifications[(slug, row["code"])] = self.upsert(
+                    Ratification,
+                    {"treaty": treaty, "participant": participants[row["code"]]},
+                    values,
+                )
+        return ratifications
+
+    def load_statements(self, ratifications, provisions):
+        for entry in self.data.statements:
+            ratification = ratifications[(entry["treaty"], entry["code"])]
+            statement = self.upsert(
+                Statement,
+                {"ratification": ratification, "kind": entry["kind"], "text": entry["text"]},
+                {
+                    "article_reference": entry["article_reference"],
+                    "made_on": entry["made_on"],
+                    "occasion": entry["occasion"],
+                    "source_url": entry["source_url"],
+                },
+            )
+            wanted = [provisions[(entry["treaty"], n)] for n in entry["articles"]]
+            self.set_many("statement links", statement.provisions, wanted)
+
+
+def load(root):
+    """Read, validate and write the data set under ``root``; returns a Report."""
+    return Loader(DataSet(root)).run()
+
+
+def counts(root):
+    """What the status tables hold, per treaty (for tests and the data page)."""
+    dataset = DataSet(root)
+    summary = defaultdict(dict)
+    for slug, rows in dataset.status_rows.items():
+        summary[slug] = {
+            "records": len(rows),
+            "parties": sum(1 for r in rows if r["consent_kind"]),
+            "signatories": sum(1 for r in rows if r["signature_on"]),
+            "statements": sum(1 for s in dataset.statements if s["treaty"] == slug),
+            "articles": len(dataset.treaties[slug]["articles"]),
+        }
+    return summary

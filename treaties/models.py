@@ -1,0 +1,634 @@
+"""Treaties, the participants that join them, their ratification records and statements.
+
+Status ("party", "signatory", ...) is never stored: it is derived from the dates, today or as at
+any past date, by ``RatificationQuerySet.with_status()`` (in SQL) and ``Ratification.status_at()``
+(in Python, for one loaded row). Both read the same rules from ``treaties.status``.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from . import status as status_rules
+from .entry_into_force import EntryIntoForceRule, compute_entry_into_force
+
+
+class Organisation(models.TextChoices):
+    UN = "un", "United Nations"
+    COE = "coe", "Council of Europe"
+    ASEAN = "asean", "Association of Southeast Asian Nations"
+
+
+class TreatyKind(models.TextChoices):
+    CONVENTION = "convention", "Convention"
+    PROTOCOL = "protocol", "Protocol"
+
+
+class Scope(models.TextChoices):
+    GLOBAL = "global", "Global"
+    REGIONAL = "regional", "Regional"
+
+
+class TreatyQuerySet(models.QuerySet):
+    def with_counts(self, as_of=None):
+        """Annotate ``party_count``, ``signatory_count`` (signed, not bound) and
+        ``article_count``, as at ``as_of`` (today when None). Each count is a correlated
+        subquery, so the cost does not multiply ratifications by articles."""
+        conditions = status_rules.conditions(as_of)
+        ratifications = Ratification.objects.filter(treaty=OuterRef("pk"))
+        return self.annotate(
+            party_count=count_of(ratifications.filter(conditions[status_rules.PARTY])),
+            signatory_count=count_of(ratifications.filter(conditions[status_rules.SIGNATORY])),
+            article_count=count_of(
+                apps.get_model("provisions", "Provision").objects.filter(treaty=OuterRef("pk"))
+            ),
+        ).order_by("position", "slug")
+
+    def for_display(self):
+        return self.select_related("parent")
+
+
+def count_of(queryset):
+    """A correlated COUNT(*) over ``queryset`` as an integer expression (0 when empty)."""
+    counted = (
+        queryset.order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(_count=Count("pk"))
+        .values("_count")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+class Treaty(models.Model):
+    slug = models.SlugField(
+        unique=True, help_text="Stable public identifier, e.g. 'palermo-protocol'."
+    )
+    short_title = models.CharField(max_length=120, help_text="Short title used in lists.")
+    full_title = models.CharField(max_length=400, help_text="Full official title.")
+    kind = models.CharField(
+        max_length=20, choices=TreatyKind.choices, help_text="Convention or protocol."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplements",
+        help_text="The instrument this one supplements (a party must also be party to it).",
+    )
+    organisation = models.CharField(
+        max_length=20,
+        choices=Organisation.choices,
+        help_text="The organisation under whose auspices the treaty was concluded.",
+    )
+    scope = models.CharField(
+        max_length=20, choices=Scope.choices, help_text="Global or regional participation."
+    )
+    adopted_on = models.DateField(null=True, blank=True, help_text="Date of adoption.")
+    adopted_at = models.CharField(max_length=120, blank=True, help_text="Place of adoption.")
+    adopted_by = models.CharField(
+        max_length=200, blank=True, help_text="The body that adopted the text."
+    )
+    opened_for_signature_on = models.DateField(
+        null=True, blank=True, help_text="Date the treaty was opened for signature."
+    )
+    entry_into_force_on = models.DateField(
+        null=True, blank=True, help_text="Date the treaty itself entered into force."
+    )
+    depositary = models.CharField(max_length=200, blank=True, help_text="The depositary.")
+    treaty_series = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Treaty-series citation, e.g. 'United Nations, Treaty Series, vol. 2225'.",
+    )
+    preamble = models.TextField(
+        blank=True, help_text="Preamble as in the official text; empty where the source has none."
+    )
+    preamble_incomplete = models.BooleanField(
+        default=False, help_text="The preamble in the data is partial."
+    )
+    sources = models.JSONField(
+        default=list, blank=True, help_text="URLs of the sources of the text."
+    )
+    status_as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the depositary status the participant data is built on, where known.",
+    )
+    status_note = models.TextField(
+        blank=True,
+        help_text="How current the participant data is and where it comes from, in words.",
+    )
+    entry_into_force_rule = models.CharField(
+        max_length=40,
+        choices=EntryIntoForceRule.choices,
+        default=EntryIntoForceRule.NOT_AVAILABLE,
+        help_text="The treaty's rule for its entry into force for a participant that joins later.",
+    )
+    entry_into_force_provision = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The article that states that rule, e.g. 'art. 38(2)'.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in lists (oldest instrument first)."
+    )
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
+
+    objects = TreatyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "treaty"
+        verbose_name_plural = "treaties"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="treaty_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+
+    def entry_into_force_for(self, consent_on):
+        """Entry into force for a participant that consented on ``consent_on``, under this
+        treaty's own rule; None where the rule or the date is not known."""
+        return compute_entry_into_force(
+            self.entry_into_force_rule, consent_on, self.entry_into_force_on
+        )
+
+
+class ParticipantKind(models.TextChoices):
+    STATE = "state", "State"
+    REGIONAL_ORGANISATION = (
+        "regional_organisation",
+        "Regional economic integration organisation",
+    )
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def members_of(self, organisation):
+        field = {
+            Organisation.COE: "coe_member",
+            Organisation.ASEAN: "asean_member",
+            "eu": "eu_member",
+        }[organisation]
+        return self.filter(**{field: True})
+
+    def for_display(self):
+        return self.prefetch_related(
+            Prefetch(
+                "ratifications",
+                queryset=Ratification.objects.select_related("treaty").order_by("treaty__position"),
+            )
+        )
+
+
+class Participant(models.Model):
+    code = models.CharField(
+        max_length=2,
+        unique=True,
+        help_text=(
+            "Stable public identifier: the ISO 3166-1 alpha-2 code, or 'EU' for the European Union."
+        ),
+    )
+    iso_alpha2 = models.CharField(
+        max_length=2,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 code, where one exists.",
+    )
+    iso_alpha3 = models.CharField(
+        max_length=3,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="ISO 3166-1 alpha-3 code, where one exists.",
+    )
+    name = models.CharField(max_length=120, help_text="Current common name.")
+    official_name = models.CharField(max_length=200, blank=True, help_text="Official name.")
+    recorded_name = models.CharField(
+        max_length=200,
+        help_text="The name as the depositary writes it in the source tables.",
+    )
+    kind = models.CharField(
+        max_length=30,
+        choices=ParticipantKind.choices,
+        default=ParticipantKind.STATE,
+        help_text="A state, or an organisation such as the European Union.",
+    )
+    region = models.CharField(
+        max_length=40, blank=True, help_text="UN geoscheme (M49) region, e.g. 'Europe'."
+    )
+    subregion = models.CharField(
+        max_length=60, blank=True, help_text="UN geoscheme (M49) subregion, e.g. 'Western Europe'."
+    )
+    coe_member = models.BooleanField(
+        default=False, help_text="Member state of the Council of Europe."
+    )
+    asean_member = models.BooleanField(default=False, help_text="Member state of ASEAN.")
+    eu_member = models.BooleanField(default=False, help_text="Member state of the European Union.")
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "participant"
+        verbose_name_plural = "participants"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="participant_code_two_capitals"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_alpha2__isnull=True) | Q(iso_alpha2=models.F("code")),
+                name="participant_code_is_iso_alpha2_when_there_is_one",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("treaties:participant_detail", kwargs={"code": self.code})
+
+    def clean(self):
+        if self.code:
+            self.code = self.code.upper()
+        if self.iso_alpha2 and self.iso_alpha2 != self.code:
+            raise ValidationError(
+                {"iso_alpha2": "Where an ISO alpha-2 code exists it must equal the code."}
+            )
+
+    @property
+    def memberships(self):
+        return [
+            label
+            for flag, label in (
+                (self.coe_member, "Council of Europe"),
+                (self.asean_member, "ASEAN"),
+                (self.eu_member, "European Union"),
+            )
+            if flag
+        ]
+
+
+class ConsentKind(models.TextChoices):
+    RATIFICATION = "ratification", "Ratification"
+    ACCESSION = "accession", "Accession"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    APPROVAL = "approval", "Approval"
+    SUCCESSION = "succession", "Succession"
+    FORMAL_CONFIRMATION = "formal_confirmation", "Formal confirmation"
+
+
+class EntryIntoForceBasis(models.TextChoices):
+    STATED = "stated", "Stated by the source"
+    COMPUTED = "computed", "Computed from the treaty's rule"
+
+
+class SourceKind(models.TextChoices):
+    DEPOSITARY = "depositary", "Depositary (or a copy of its record)"
+    SECONDARY = "secondary", "Secondary source"
+
+
+class RatificationQuerySet(models.QuerySet):
+    def with_status(self, as_of=None):
+        """Annotate ``status`` (party, signatory, withdrawn, unknown, none) as at ``as_of``."""
+        return self.annotate(status=status_rules.case(as_of))
+
+    def in_status(self, status, as_of=None):
+        return self.with_status(as_of).filter(status=status)
+
+    def parties(self, as_of=None):
+        return self.in_status(status_rules.PARTY, as_of)
+
+    def signatories(self, as_of=None):
+        """Participants that have signed but are not (or not yet) bound."""
+        return self.in_status(status_rules.SIGNATORY, as_of)
+
+    def for_display(self):
+        return self.select_related("treaty", "participant").prefetch_related(
+            Prefetch("statements", queryset=Statement.objects.order_by("made_on", "pk"))
+        )
+
+
+class Ratification(models.Model):
+    """One participant's record under one treaty: signature, consent, entry into force,
+    withdrawal, and where each comes from."""
+
+    treaty = models.ForeignKey(
+        Treaty, on_delete=models.CASCADE, related_name="ratifications", help_text="The treaty."
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="ratifications",
+        help_text="The state or organisation.",
+    )
+    recorded_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The participant's name as this treaty's status table writes it.",
+    )
+    signature_on = models.DateField(
+        null=True, blank=True, help_text="Date of signature; empty when none or not known."
+    )
+    consent_kind = models.CharField(
+        max_length=30,
+        choices=ConsentKind.choices,
+        blank=True,
+        help_text="How the participant consented to be bound; empty if it has not.",
+    )
+    consent_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Date of deposit of the instrument. Empty with a consent kind set means a party "
+            "whose date is not known."
+        ),
+    )
+    entry_into_force_on = models.DateField(
+        null=True, blank=True, help_text="Entry into force for this participant."
+    )
+    entry_into_force_basis = models.CharField(
+        max_length=20,
+        choices=EntryIntoForceBasis.choices,
+        blank=True,
+        help_text="Whether the entry-into-force date is stated by a source or computed.",
+    )
+    withdrawal_notified_on = models.DateField(
+        null=True, blank=True, help_text="Date of the notification of denunciation or withdrawal."
+    )
+    withdrawal_effective_on = models.DateField(
+        null=True, blank=True, help_text="Date the denunciation or withdrawal takes effect."
+    )
+    statements_flagged = models.BooleanField(
+        default=False,
+        help_text=(
+            "A source says the participant made reservations or declarations (the texts may "
+            "not all be in the knowledge base)."
+        ),
+    )
+    source_url = models.URLField(
+        max_length=600, blank=True, help_text="The source of this record's dates."
+    )
+    source_kind = models.CharField(
+        max_length=20,
+        choices=SourceKind.choices,
+        blank=True,
+        help_text="Whether the source is the depositary (or a copy of its record) or secondary.",
+    )
+    note = models.TextField(
+        blank=True, help_text="Disagreements between sources and other remarks."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
+
+    objects = RatificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treaty__position", "participant__name"]
+        verbose_name = "ratification record"
+        verbose_name_plural = "ratification records"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treaty", "participant"], name="one_ratification_per_treaty_participant"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_on__isnull=True)
+                | Q(signature_on__isnull=True)
+                | Q(consent_on__gte=models.F("signature_on")),
+                name="ratification_consent_not_before_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_on__isnull=True) | ~Q(consent_kind=""),
+                name="ratification_consent_date_needs_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force_on__isnull=True)
+                | Q(consent_on__isnull=True)
+                | Q(entry_into_force_on__gte=models.F("consent_on")),
+                name="ratification_in_force_not_before_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force_on__isnull=True) | ~Q(consent_kind=""),
+                name="ratification_in_force_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(entry_into_force_on__isnull=True, entry_into_force_basis="")
+                    | Q(entry_into_force_on__isnull=False) & ~Q(entry_into_force_basis="")
+                ),
+                name="ratification_in_force_date_has_basis",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawal_notified_on__isnull=True, withdrawal_effective_on__isnull=True)
+                    | ~Q(consent_kind="")
+                ),
+                name="ratification_withdrawal_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawal_effective_on__isnull=True)
+                | Q(withdrawal_notified_on__isnull=True)
+                | Q(withdrawal_effective_on__gte=models.F("withdrawal_notified_on")),
+                name="ratification_withdrawal_effective_after_notice",
+            ),
+            models.CheckConstraint(
+                condition=~Q(signature_on__isnull=True, consent_kind=""),
+                name="ratification_records_a_signature_or_consent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["consent_on"], name="ratification_consent_on_idx"),
+            models.Index(fields=["modified_at"], name="ratification_modified_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.treaty}"
+
+    def get_absolute_url(self):
+        return f"{self.participant.get_absolute_url()}#{self.treaty.slug}"
+
+    def status_at(self, as_of=None):
+        """The derived status as at ``as_of`` (today when None); mirrors ``with_status()``."""
+        return status_rules.evaluate(self, as_of)
+
+    @property
+    def status(self):
+        # Set by with_status() as an annotation when the row came from such a queryset.
+        return self.__dict__.get("status") or self.status_at()
+
+    @status.setter
+    def status(self, value):
+        self.__dict__["status"] = value
+
+    @property
+    def is_bound(self):
+        return bool(self.consent_kind)
+
+    def computed_entry_into_force(self):
+        return self.treaty.entry_into_force_for(self.consent_on)
+
+    def clean(self):
+        errors = {}
+        if self.consent_on and not self.consent_kind:
+            errors["consent_kind"] = "A consent date needs the kind of consent."
+        if self.consent_on and self.signature_on and self.consent_on < self.signature_on:
+            errors["consent_on"] = "Consent cannot come before signature."
+        if self.entry_into_force_on and not self.consent_kind:
+            errors["entry_into_force_on"] = "Only a participant that consented can be in force."
+        if (
+            self.entry_into_force_on
+            and self.consent_on
+            and (self.entry_into_force_on < self.consent_on)
+        ):
+            errors["entry_into_force_on"] = "Entry into force cannot come before consent."
+        if (self.withdrawal_notified_on or self.withdrawal_effective_on) and not self.consent_kind:
+            errors["withdrawal_notified_on"] = "Only a party can withdraw."
+        if (
+            self.withdrawal_notified_on
+            and self.withdrawal_effective_on
+            and self.withdrawal_effective_on < self.withdrawal_notified_on
+        ):
+            errors["withdrawal_effective_on"] = "A withdrawal takes effect after its notification."
+        if not self.signature_on and not self.consent_kind:
+            errors["signature_on"] = "A record needs at least a signature or a consent."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.fill_entry_into_force()
+        super().save(*args, **kwargs)
+
+    def fill_entry_into_force(self):
+        """Compute entry into force from the treaty's rule unless a source states it."""
+        if self.entry_into_force_basis == EntryIntoForceBasis.STATED and self.entry_into_force_on:
+            return
+        computed = self.computed_entry_into_force() if self.consent_kind else None
+        self.entry_into_force_on = computed
+        self.entry_into_force_basis = EntryIntoForceBasis.COMPUTED if computed else ""
+
+
+class StatementKind(models.TextChoices):
+    RESERVATION = "reservation", "Reservation"
+    DECLARATION = "declaration", "Declaration"
+    OBJECTION = "objection", "Objection"
+    NOTIFICATION = "notification", "Notification"
+
+
+class Occasion(models.TextChoices):
+    SIGNATURE = "signature", "Upon signature"
+    RATIFICATION = "ratification", "Upon ratification"
+    ACCESSION = "accession", "Upon accession"
+    ACCEPTANCE = "acceptance", "Upon acceptance"
+    APPROVAL = "approval", "Upon approval"
+    LATER = "later", "Later"
+
+
+class StatementQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related(
+            "ratification__participant", "ratification__treaty"
+        ).prefetch_related("provisions")
+
+    def reservations(self):
+        return self.filter(kind=StatementKind.RESERVATION)
+
+
+class Statement(models.Model):
+    """A reservation, declaration, objection or notification attached to a ratification."""
+
+    ratification = models.ForeignKey(
+        Ratification,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        help_text="The participant's record under the treaty the statement concerns.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=StatementKind.choices, help_text="Kind of statement."
+    )
+    article_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            "The provisions concerned as the source writes them, e.g. '15(2)' or "
+            "'15(2);6(3)(d);7(1)'; empty when general."
+        ),
+    )
+    provisions = models.ManyToManyField(
+        "provisions.Provision",
+        blank=True,
+        related_name="statements",
+        help_text="The articles the statement concerns.",
+    )
+    made_on = models.DateField(
+        null=True, blank=True, help_text="Date the statement was made, where the source states it."
+    )
+    occasion = models.CharField(
+        max_length=20,
+        choices=Occasion.choices,
+        blank=True,
+        help_text="When the statement was made (upon signature, ratification, ...).",
+    )
+    text = models.TextField(help_text="The text as the source gives it.")
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text="Date the statement was withdrawn, if it was."
+    )
+    source_url = models.URLField(
+        max_length=600, blank=True, help_text="Where the text was copied from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ratification__treaty__position", "ratification__participant__name", "pk"]
+        verbose_name = "statement"
+        verbose_name_plural = "statements"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True)
+                | Q(made_on__isnull=True)
+                | Q(withdrawn_on__gte=models.F("made_on")),
+                name="statement_withdrawn_after_made",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="statement_has_text"),
+        ]
+
+    def __str__(self):
+        where = f" on art. {self.article_reference}" if self.article_reference else ""
+        return f"{self.get_kind_display()} by {self.ratification.participant}{where}"
+
+    def get_absolute_url(self):
+        return self.ratification.get_absolute_url()
+
+    def clean(self):
+        if self.withdrawn_on and self.made_on and self.withdrawn_on < self.made_on:
+            raise ValidationError({"withdrawn_on": "A statement is withdrawn after it is made."})
+
+
+def parse_article_reference(reference):
+    """'15(2);6(3)(d)' -> ['15', '6']: the article numbers a statement names."""
+    numbers = []
+    for part in (reference or "").split(";"):
+        number = part.strip().split("(")[0].strip()
+        if number and number not in numbers:
+            numbers.append(number)
+    return numbers

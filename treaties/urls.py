@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "treaties"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("treaties/<slug:slug>/", views.TreatyDetailView.as_view(), name="treaty_detail"),
+    path(
+        "treaties/<slug:slug>/articles/<str:number>/",
+        views.ArticleDetailView.as_view(),
+        name="article_detail",
+    ),
+    path("countries/", views.ParticipantListView.as_view(), name="participant_list"),
+    path("countries/<str:code>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
+]
