@@ -3,7 +3,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from provisions.models import Provision
 
-from .models import Participant, Ratification, Treaty
+from .models import Participant, Treaty
+from .participation import ParticipationMixin
 
 
 class HomeView(TemplateView):
@@ -15,17 +16,14 @@ class HomeView(TemplateView):
         )
 
 
-class TreatyDetailView(DetailView):
+class TreatyDetailView(ParticipationMixin, DetailView):
     model = Treaty
     queryset = Treaty.objects.for_display()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             provisions=self.object.provisions.for_display().in_treaty_order(),
-            ratifications=Ratification.objects.for_display()
-            .with_status()
-            .filter(treaty=self.object)
-            .order_by("participant__name"),
+            **self.get_participation_context(),
             **kwargs,
         )
 
