@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -12,6 +12,25 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="article_detail",
     ),
+    # Participation: participants, profiles, the matrix, data quality and downloads.
+    path(
+        "treaties/<slug:slug>/participants.csv",
+        views.TreatyParticipantsCSVView.as_view(),
+        name="treaty_participants_csv",
+    ),
     path("countries/", views.ParticipantListView.as_view(), name="participant_list"),
     path("countries/<str:code>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
+    path("matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("matrix.csv", views.MatrixCSVView.as_view(), name="matrix_csv"),
+    path("data/", views.DataView.as_view(), name="data"),
+    re_path(
+        r"^data/download/treatykb-(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\.(?P<fmt>zip|json)$",
+        views.DataDownloadView.as_view(),
+        name="data_download",
+    ),
+    re_path(
+        r"^data/download/treatykb\.(?P<fmt>zip|json)$",
+        views.DataDownloadView.as_view(),
+        name="data_download_latest",
+    ),
 ]

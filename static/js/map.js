@@ -1,0 +1,150 @@
+// Steps the treaty page's world map through the years, without a page load.
+//
+// The server renders the map for one date (the page works without this script); the data for
+// every year comes in <script type="application/json" id="world-map-data">: per participant
+// code, one status letter per year. This script reveals the year slider and the play button,
+// recolours the shapes, retitles them, updates the legend counts, the list of participants too
+// small to draw, the step links and the address (?as_of=...), so a reload shows the same year.
+(function () {
+  "use strict";
+
+  function init(figure) {
+    var source = document.getElementById("world-map-data");
+    if (!source) return;
+    var data = JSON.parse(source.textContent);
+    var years = data.years;
+    if (!years || !years.length) return;
+
+    var slider = figure.querySelector("#map-year");
+    var output = figure.querySelector("#map-year-value");
+    var play = figure.querySelector("[data-map-play]");
+    var dateLabel = figure.querySelector("[data-map-date]");
+    var shapes = figure.querySelectorAll(".world-map__shapes path[data-code]");
+    var undrawn = figure.querySelectorAll(".world-map__undrawn li[data-code]");
+    var counts = {};
+    figure.querySelectorAll("[data-map-count]").forEach(function (el) {
+      counts[el.getAttribute("data-map-count")] = el;
+    });
+    var stepLinks = figure.querySelectorAll("[data-map-step]");
+    var statusClasses = Object.keys(data.classes).map(function (k) { return "map-" + data.classes[k]; });
+
+    function letterFor(code, index) {
+      var row = data.codes[code];
+      return row ? row.charAt(index) : "n";
+    }
+
+    function formatDate(iso) {
+      var parts = iso.split("-");
+      var months = ["January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December"];
+      return Number(parts[2]) + " " + months[Number(parts[1]) - 1] + " " + parts[0];
+    }
+
+    function show(index, updateAddress) {
+      var year = years[index];
+      var isToday = index === years.length - 1;
+      var tally = {};
+      Object.keys(data.classes).forEach(function (k) { tally[data.classes[k]] = 0; });
+      var seen = {};
+      shapes.forEach(function (el) {
+        var code = el.getAttribute("data-code");
+        var letter = letterFor(code, index);
+        var status = data.classes[letter];
+        statusClasses.forEach(function (c) { el.classList.remove(c); });
+        el.classList.add("map-" + status);
+        var title = el.querySelector("title");
+        if (title) {
+          var name = title.textContent.split(":")[0];
+          title.textContent = name + ": " + data.labels[letter].toLowerCase();
+        }
+        if (!seen[code]) { seen[code] = true; tally[status] += 1; }
+      });
+      undrawn.forEach(function (el) {
+        var code = el.getAttribute("data-code");
+        var letter = letterFor(code, index);
+        var status = data.classes[letter];
+        var badge = el.querySelector("[data-status-label]");
+        if (badge) {
+          badge.textContent = data.labels[letter];
+          badge.className = "status-badge status-badge--" + status;
+        }
+        if (!seen[code]) { seen[code] = true; tally[status] += 1; }
+      });
+      Object.keys(counts).forEach(function (status) {
+        counts[status].textContent = String(tally[status] || 0);
+      });
+      if (dateLabel) dateLabel.textContent = isToday ? "today" : formatDate(data.dates[index]);
+      if (slider) slider.value = String(year);
+      if (output) output.textContent = isToday ? year + " (today)" : String(year);
+      stepLinks.forEach(function (link) {
+        var target = index + Number(link.getAttribute("data-map-step"));
+        if (target < 0 || target >= years.length) {
+          link.hidden = true;
+          return;
+        }
+        link.hidden = false;
+        link.href = addressFor(target) + "#participation-map";
+        link.textContent = Number(link.getAttribute("data-map-step")) < 0
+          ? "‹ End of " + years[target]
+          : (target === years.length - 1 ? "Today ›" : "End of " + years[target] + " ›");
+      });
+      if (updateAddress && window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", addressFor(index) + "#participation-map");
+      }
+      current = index;
+    }
+
+    function addressFor(index) {
+      var params = new URLSearchParams(window.location.search);
+      if (index === years.length - 1) params.delete("as_of");
+      else params.set("as_of", data.dates[index]);
+      var query = params.toString();
+      return window.location.pathname + (query ? "?" + query : "");
+    }
+
+    var current = years.indexOf(Number(slider ? slider.value : years[years.length - 1]));
+    if (current < 0) current = years.length - 1;
+    var timer = null;
+
+    function stop() {
+      if (timer) { window.clearInterval(timer); timer = null; }
+      if (play) play.textContent = "Play through the years";
+    }
+
+    if (slider) {
+      slider.closest("label").hidden = false;
+      slider.addEventListener("input", function () {
+        stop();
+        show(years.indexOf(Number(slider.value)), true);
+      });
+    }
+    stepLinks.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = current + Number(link.getAttribute("data-map-step"));
+        if (target < 0 || target >= years.length) return;
+        event.preventDefault();
+        stop();
+        show(target, true);
+      });
+    });
+    if (play) {
+      play.hidden = false;
+      play.addEventListener("click", function () {
+        if (timer) { stop(); return; }
+        var index = current >= years.length - 1 ? 0 : current;
+        show(index, false);
+        play.textContent = "Pause";
+        timer = window.setInterval(function () {
+          if (current >= years.length - 1) { stop(); show(current, true); return; }
+          show(current + 1, false);
+        }, 700);
+      });
+    }
+  }
+
+  function start() {
+    document.querySelectorAll("[data-world-map]").forEach(init);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
