@@ -12,6 +12,7 @@ from treaties.filters import (
     StrictBooleanFilter,
     TimestampFilter,
     TreatySlugFilter,
+    invalid,
 )
 
 from .models import Pillar, Provision
@@ -25,7 +26,7 @@ class PillarSlugsField(forms.ModelMultipleChoiceField):
             if error.code != "invalid_choice":
                 raise
             known = ", ".join(self.queryset.order_by("position").values_list("slug", flat=True))
-            raise ValidationError(
+            raise invalid(
                 f"Unknown pillar: {error.params.get('value', '')}. Use one or more of: {known}.",
                 code="invalid_choice",
             ) from None
@@ -46,7 +47,7 @@ class ProvisionReferenceField(forms.CharField):
         slug, _, number = value.strip().partition("/")
         provision = Provision.objects.filter(treaty__slug=slug, number=number.strip()).first()
         if provision is None:
-            raise ValidationError(
+            raise invalid(
                 f"Unknown provision '{value}'. Name it as <treaty-slug>/<article number>, "
                 "e.g. palermo-protocol/6.",
                 code="invalid_choice",

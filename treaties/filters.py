@@ -27,6 +27,13 @@ from .models import (
     Treaty,
 )
 
+
+def invalid(text, code="invalid"):
+    """A validation error whose text may quote user input safely (a '%' in the input must not
+    be taken for a format directive by whoever renders the message)."""
+    return ValidationError("%(text)s", code=code, params={"text": text})
+
+
 MEMBERSHIPS = [("coe", "Council of Europe"), ("asean", "ASEAN"), ("eu", "European Union")]
 MEMBERSHIP_FIELDS = {"coe": "coe_member", "asean": "asean_member", "eu": "eu_member"}
 
@@ -61,7 +68,7 @@ class ListingChoiceField(ChoiceField):
             if error.code != "invalid_choice":
                 raise
             accepted = ", ".join(str(key) for key, _ in self.choices if key not in ("", None))
-            raise ValidationError(
+            raise invalid(
                 f"Unknown value '{value}'. Use one of: {accepted}.", code="invalid_choice"
             ) from None
 
@@ -97,7 +104,7 @@ class TimestampField(forms.Field):
         except ValueError:
             moment = None
         if moment is None:
-            raise ValidationError(
+            raise invalid(
                 f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z "
                 "or 2025-01-31.",
                 code="invalid",
@@ -128,7 +135,7 @@ class BooleanChoiceField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise ValidationError(f"'{value}' is not a boolean: use true or false.", code="invalid")
+        raise invalid(f"'{value}' is not a boolean: use true or false.", code="invalid")
 
     def validate(self, value):
         pass
@@ -149,7 +156,7 @@ class ParticipantCodesField(forms.CharField):
         known = set(Participant.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise ValidationError(
+            raise invalid(
                 f"Unknown participant code(s): {', '.join(unknown)}. Use ISO 3166-1 alpha-2 "
                 "codes or EU, separated by commas (the participants list gives every code).",
                 code="invalid_choice",
@@ -174,7 +181,7 @@ class TreatySlugField(forms.ModelChoiceField):
             return super().to_python(value)
         except ValidationError:
             known = ", ".join(self.queryset.order_by("position").values_list("slug", flat=True))
-            raise ValidationError(
+            raise invalid(
                 f"Unknown treaty '{value}'. Use one of: {known}.", code="invalid_choice"
             ) from None
 

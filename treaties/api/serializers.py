@@ -56,7 +56,10 @@ class TreatySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:treaty-detail", lookup_field="slug")
     html_url = serializers.SerializerMethodField(help_text="The treaty's page on the site.")
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text=Treaty._meta.get_field("parent").help_text
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=Treaty._meta.get_field("parent").help_text,
     )
     article_count = serializers.IntegerField(read_only=True, help_text="Articles in the data.")
     party_count = serializers.IntegerField(
