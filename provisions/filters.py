@@ -4,11 +4,10 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from treaties.filters import (
     MODIFIED_SINCE_HELP,
+    DescribedStringMixin,
     StrictBooleanFilter,
     TimestampFilter,
     TreatySlugFilter,
@@ -32,8 +31,7 @@ class PillarSlugsField(forms.ModelMultipleChoiceField):
             ) from None
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class PillarSlugsFilter(django_filters.ModelMultipleChoiceFilter):
+class PillarSlugsFilter(DescribedStringMixin, django_filters.ModelMultipleChoiceFilter):
     field_class = PillarSlugsField
 
 
@@ -55,8 +53,7 @@ class ProvisionReferenceField(forms.CharField):
         return provision
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class ProvisionReferenceFilter(django_filters.Filter):
+class ProvisionReferenceFilter(DescribedStringMixin, django_filters.Filter):
     field_class = ProvisionReferenceField
 
 

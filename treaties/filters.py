@@ -13,8 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import ChoiceField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from . import status as status_rules
 from .models import (
@@ -26,6 +25,17 @@ from .models import (
     StatementKind,
     Treaty,
 )
+
+
+class DescribedStringMixin:
+    """Documented in the OpenAPI schema as a string with the filter's help text (the schema
+    generator cannot guess the type of a filter whose value it does not know how to read)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(
+            self, "field", {"type": "string", "description": self.extra.get("help_text", "")}
+        )
 
 
 def invalid(text, code="invalid"):
@@ -114,8 +124,7 @@ class TimestampField(forms.Field):
         return moment
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class TimestampFilter(django_filters.Filter):
+class TimestampFilter(DescribedStringMixin, django_filters.Filter):
     field_class = TimestampField
 
 
@@ -164,8 +173,7 @@ class ParticipantCodesField(forms.CharField):
         return codes
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class ParticipantCodesFilter(django_filters.Filter):
+class ParticipantCodesFilter(DescribedStringMixin, django_filters.Filter):
     field_class = ParticipantCodesField
 
 
@@ -186,8 +194,7 @@ class TreatySlugField(forms.ModelChoiceField):
             ) from None
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class TreatySlugFilter(django_filters.ModelChoiceFilter):
+class TreatySlugFilter(DescribedStringMixin, django_filters.ModelChoiceFilter):
     """A treaty named by its slug; an unknown slug is an error listing the known ones."""
 
     field_class = TreatySlugField

@@ -26,10 +26,11 @@ PROVISION_PARAMETERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(parameters=[FORMAT_PARAMETER]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
-    update=extend_schema(parameters=PROVISION_PARAMETERS),
-    partial_update=extend_schema(parameters=PROVISION_PARAMETERS),
-    destroy=extend_schema(parameters=PROVISION_PARAMETERS),
+    update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    destroy=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
 )
 class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,
@@ -65,7 +66,14 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Pillar slug."
+            ),
+        ]
+    ),
 )
 class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four pillars (prevention, protection, prosecution, cooperation) with the number of

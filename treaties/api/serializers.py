@@ -279,8 +279,12 @@ class RatificationSerializer(ModelValidationMixin, serializers.ModelSerializer):
     participant_name = serializers.CharField(
         source="participant.name", read_only=True, help_text="Today's name of the participant."
     )
-    region = serializers.CharField(source="participant.region", read_only=True)
-    subregion = serializers.CharField(source="participant.subregion", read_only=True)
+    region = serializers.CharField(
+        source="participant.region", read_only=True, help_text="The participant's UN region."
+    )
+    subregion = serializers.CharField(
+        source="participant.subregion", read_only=True, help_text="The participant's UN subregion."
+    )
     status = serializers.SerializerMethodField(
         help_text="Derived status as at as_of (today by default)."
     )

@@ -91,7 +91,14 @@ def as_of_today_text():
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."
+            ),
+        ]
+    ),
 )
 class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four treaties: metadata, how current their participant data is, counts of articles,
@@ -121,7 +128,17 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Participant code: ISO 3166-1 alpha-2, or EU.",
+            ),
+        ]
+    ),
 )
 class ParticipantViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """States and organisations (the European Union is ``EU``): codes, kind, region and
@@ -173,10 +190,11 @@ RECORD_PARAMETERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(parameters=[FORMAT_PARAMETER]),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
-    update=extend_schema(parameters=RECORD_PARAMETERS),
-    partial_update=extend_schema(parameters=RECORD_PARAMETERS),
-    destroy=extend_schema(parameters=RECORD_PARAMETERS),
+    update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
+    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
+    destroy=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
 )
 class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """One row per treaty and participant: signature, kind and date of consent, entry into force
@@ -218,9 +236,18 @@ class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelView
         return record
 
 
+STATEMENT_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The statement's number."
+)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    destroy=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
 )
 class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """Reservations, declarations, objections and notifications, each attached to a
@@ -255,6 +282,7 @@ class ApiRootView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        parameters=[FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
         description="Links to every endpoint, the bulk download, the schema and the docs.",
     )
