@@ -35,8 +35,8 @@ def test_home_counts_provisions_per_pillar_and_treaty(client, pillars, conventio
     ProvisionFactory(treaty=protocol, pillars=[protection])
     page = client.get("/").content.decode()
     assert 'href="/pillars/protection/"' in page
-    assert "/treaties/convention/?pillar=protection#contents\">3<" in page
-    assert "/treaties/protocol/?pillar=protection#contents\">1<" in page
+    assert '/treaties/convention/?pillar=protection#contents">3<' in page
+    assert '/treaties/protocol/?pillar=protection#contents">1<' in page
 
 
 def test_home_lists_the_latest_consents_newest_first_and_leaves_out_undated_ones(
@@ -66,8 +66,16 @@ def test_home_has_title_description_canonical_and_navigation(client, convention)
     assert "<title>Treaty KB: the international treaties against human trafficking</title>" in page
     assert '<meta name="description" content="The four international treaties' in page
     assert '<link rel="canonical" href="http://testserver/">' in page
-    for path in ["/treaties/", "/pillars/", "/compare/", "/countries/", "/matrix/", "/search/",
-                 "/data/", "/api/v1/docs/"]:
+    for path in [
+        "/treaties/",
+        "/pillars/",
+        "/compare/",
+        "/countries/",
+        "/matrix/",
+        "/search/",
+        "/data/",
+        "/api/v1/docs/",
+    ]:
         assert f'href="{path}"' in page
     assert 'href="/" aria-current="page">Home' in page
     assert '<a class="skip-link" href="#main">' in page
@@ -78,8 +86,9 @@ def test_home_query_count_does_not_grow_with_the_data(client, grow, django_asser
     assert_flat(client, grow, reverse("treaties:home"), django_assert_num_queries)
 
 
-def test_treaty_list_shows_every_instrument(client, convention, protocol, grow,
-                                            django_assert_num_queries):
+def test_treaty_list_shows_every_instrument(
+    client, convention, protocol, grow, django_assert_num_queries
+):
     page = client.get("/treaties/").content.decode()
     assert convention.full_title in page and protocol.full_title in page
     assert "supplements The Convention" in page

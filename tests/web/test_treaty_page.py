@@ -60,12 +60,29 @@ def test_a_missing_preamble_is_said_plainly(client, convention):
 def test_contents_are_grouped_by_division_with_pillar_badges_on_every_article(
     client, pillars, convention
 ):
-    ProvisionFactory(treaty=convention, number="1", heading="Purpose", division="I. General",
-                     pillars=[pillars[0]])
-    ProvisionFactory(treaty=convention, number="2", heading="Victims", division="II. Victims",
-                     pillars=[pillars[1], pillars[3]])
-    ProvisionFactory(treaty=convention, number="3", heading="", heading_verified=False,
-                     division="II. Victims", text="", text_incomplete=True)
+    ProvisionFactory(
+        treaty=convention,
+        number="1",
+        heading="Purpose",
+        division="I. General",
+        pillars=[pillars[0]],
+    )
+    ProvisionFactory(
+        treaty=convention,
+        number="2",
+        heading="Victims",
+        division="II. Victims",
+        pillars=[pillars[1], pillars[3]],
+    )
+    ProvisionFactory(
+        treaty=convention,
+        number="3",
+        heading="",
+        heading_verified=False,
+        division="II. Victims",
+        text="",
+        text_incomplete=True,
+    )
     page = client.get("/treaties/convention/").content.decode()
     assert '<h3 class="division" id="division-i-general">I. General</h3>' in page
     assert page.index("I. General</h3>") < page.index("Purpose") < page.index("II. Victims</h3>")
