@@ -118,10 +118,15 @@ class ProvisionQuerySet(models.QuerySet):
         """Ranked full-text search over heading and text, best first.
 
         PostgreSQL: websearch syntax over an indexed tsvector (``search_vector``), ranked with
-        ``ts_rank`` and a heading weight, with ``headline`` holding a highlighted snippet.
+        ``ts_rank`` and a heading weight, with ``headline`` (a snippet of the text) and
+        ``heading_headline`` (the whole heading) marking the matched words with
+        ``highlight.START``/``highlight.STOP``: turn them into HTML with
+        ``highlight.safe_headline``, which escapes the rest.
         Other databases: every word must occur in the heading or text; ranked by heading hits
-        first; ``headline`` is left for the caller to build (see ``highlight``).
+        first; no headline (see ``highlight.excerpt_with_highlights``).
         """
+        from .highlight import START, STOP
+
         query = (query or "").strip()
         if not query:
             return self.none()
@@ -135,11 +140,19 @@ class ProvisionQuerySet(models.QuerySet):
                         "text",
                         search_query,
                         config=SEARCH_CONFIG,
-                        start_sel="<mark>",
-                        stop_sel="</mark>",
+                        start_sel=START,
+                        stop_sel=STOP,
                         max_words=35,
                         min_words=15,
                         max_fragments=2,
+                    ),
+                    heading_headline=SearchHeadline(
+                        "heading",
+                        search_query,
+                        config=SEARCH_CONFIG,
+                        start_sel=START,
+                        stop_sel=STOP,
+                        highlight_all=True,
                     ),
                 )
                 .order_by("-rank", "treaty__position", "sort_key")
