@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django import forms
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
@@ -96,7 +97,7 @@ def filter_errors(filterset):
             label = name.replace("_", " ").capitalize()
         given = filterset.form.data.get(name, "")
         for error in errors:
-            if name == "as_of" or "date" in str(error).lower():
+            if isinstance(field, forms.DateField):
                 error = f"'{given}' is not a date; use the form YYYY-MM-DD, e.g. 2010-12-31."
             messages.append(f"{label} ({name}): {error}")
     return messages
