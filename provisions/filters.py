@@ -1,16 +1,65 @@
 """The FilterSet for provisions, shared by the search page, the treaty page and the API."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from treaties.filters import TreatySlugFilter
+from treaties.filters import (
+    MODIFIED_SINCE_HELP,
+    DescribedStringMixin,
+    StrictBooleanFilter,
+    TimestampFilter,
+    TreatySlugFilter,
+    invalid,
+)
 
 from .models import Pillar, Provision
 
 
+class PillarSlugsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            known = ", ".join(self.queryset.order_by("position").values_list("slug", flat=True))
+            raise invalid(
+                f"Unknown pillar: {error.params.get('value', '')}. Use one or more of: {known}.",
+                code="invalid_choice",
+            ) from None
+
+
+class PillarSlugsFilter(DescribedStringMixin, django_filters.ModelMultipleChoiceFilter):
+    field_class = PillarSlugsField
+
+
+class ProvisionReferenceField(forms.CharField):
+    """A provision named '<treaty-slug>/<number>', e.g. 'palermo-protocol/6'."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        slug, _, number = value.strip().partition("/")
+        provision = Provision.objects.filter(treaty__slug=slug, number=number.strip()).first()
+        if provision is None:
+            raise invalid(
+                f"Unknown provision '{value}'. Name it as <treaty-slug>/<article number>, "
+                "e.g. palermo-protocol/6.",
+                code="invalid_choice",
+            )
+        return provision
+
+
+class ProvisionReferenceFilter(DescribedStringMixin, django_filters.Filter):
+    field_class = ProvisionReferenceField
+
+
 class ProvisionFilterSet(django_filters.FilterSet):
     treaty = TreatySlugFilter(help_text="Treaty slug, e.g. 'palermo-protocol'.")
-    pillar = django_filters.ModelMultipleChoiceFilter(
+    pillar = PillarSlugsFilter(
         field_name="pillars__slug",
         to_field_name="slug",
         queryset=Pillar.objects.all(),
@@ -25,12 +74,23 @@ class ProvisionFilterSet(django_filters.FilterSet):
         label="Search",
         help_text="Full-text search over headings and texts (ranked, best first).",
     )
-    has_related = django_filters.BooleanFilter(
+    has_related = StrictBooleanFilter(
         method="filter_has_related",
         help_text="Only provisions with (true) or without (false) related provisions.",
     )
-    incomplete = django_filters.BooleanFilter(
-        field_name="text_incomplete", help_text="Only provisions whose text is incomplete."
+    incomplete = StrictBooleanFilter(
+        field_name="text_incomplete",
+        help_text="Only provisions whose text is (true) or is not (false) incomplete.",
+    )
+    related_to = ProvisionReferenceFilter(
+        method="filter_related_to",
+        help_text=(
+            "Only the provisions related (in the concordance) to this one, named "
+            "'<treaty-slug>/<number>', e.g. 'palermo-protocol/6'."
+        ),
+    )
+    modified_since = TimestampFilter(
+        field_name="modified_at", lookup_expr="gte", help_text=MODIFIED_SINCE_HELP
     )
 
     class Meta:
@@ -39,6 +99,9 @@ class ProvisionFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_related_to(self, queryset, name, provision):
+        return queryset.filter(pk__in=provision.related.values("pk"))
 
     def filter_has_related(self, queryset, name, value):
         return queryset.filter(~Q(related=None) if value else Q(related=None)).distinct()

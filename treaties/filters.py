@@ -4,10 +4,16 @@ Each validates its input: an unknown treaty slug, a malformed date or an unknown
 error naming the parameter and the accepted values (a 400 in the API, a message on a page).
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters.fields import ChoiceField
+from drf_spectacular.drainage import set_override
 
 from . import status as status_rules
 from .models import (
@@ -19,6 +25,24 @@ from .models import (
     StatementKind,
     Treaty,
 )
+
+
+class DescribedStringMixin:
+    """Documented in the OpenAPI schema as a string with the filter's help text (the schema
+    generator cannot guess the type of a filter whose value it does not know how to read)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(
+            self, "field", {"type": "string", "description": self.extra.get("help_text", "")}
+        )
+
+
+def invalid(text, code="invalid"):
+    """A validation error whose text may quote user input safely (a '%' in the input must not
+    be taken for a format directive by whoever renders the message)."""
+    return ValidationError("%(text)s", code=code, params={"text": text})
+
 
 MEMBERSHIPS = [("coe", "Council of Europe"), ("asean", "ASEAN"), ("eu", "European Union")]
 MEMBERSHIP_FIELDS = {"coe": "coe_member", "asean": "asean_member", "eu": "eu_member"}
@@ -44,18 +68,133 @@ def subregion_choices():
     ]
 
 
+class ListingChoiceField(ChoiceField):
+    """A choice whose error names the accepted values."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            accepted = ", ".join(str(key) for key, _ in self.choices if key not in ("", None))
+            raise invalid(
+                f"Unknown value '{value}'. Use one of: {accepted}.", code="invalid_choice"
+            ) from None
+
+
+class ListingChoiceFilter(django_filters.ChoiceFilter):
+    field_class = ListingChoiceField
+
+
+class ISODateFilter(django_filters.DateFilter):
+    """A date in the form YYYY-MM-DD, and nothing else (no locale-dependent formats)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter a date in the form YYYY-MM-DD, e.g. 2015-01-31."}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class TimestampField(forms.Field):
+    """An ISO 8601 timestamp (UTC when no offset is given) or a date (its start, UTC)."""
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        moment = None
+        try:
+            moment = parse_datetime(value.replace("Z", "+00:00"))
+            if moment is None:
+                day = datetime.date.fromisoformat(value)
+                moment = datetime.datetime.combine(day, datetime.time())
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise invalid(
+                f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z "
+                "or 2025-01-31.",
+                code="invalid",
+            )
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return moment
+
+
+class TimestampFilter(DescribedStringMixin, django_filters.Filter):
+    field_class = TimestampField
+
+
+class BooleanChoiceField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is an error, never silently ignored."""
+
+    widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise invalid(f"'{value}' is not a boolean: use true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = BooleanChoiceField
+
+
+class ParticipantCodesField(forms.CharField):
+    """One or more participant codes separated by commas; an unknown code is an error."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        codes = list(dict.fromkeys(c.strip().upper() for c in value.split(",") if c.strip()))
+        known = set(Participant.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise invalid(
+                f"Unknown participant code(s): {', '.join(unknown)}. Use ISO 3166-1 alpha-2 "
+                "codes or EU, separated by commas (the participants list gives every code).",
+                code="invalid_choice",
+            )
+        return codes
+
+
+class ParticipantCodesFilter(DescribedStringMixin, django_filters.Filter):
+    field_class = ParticipantCodesField
+
+
+MODIFIED_SINCE_HELP = (
+    "Only rows changed at or after this moment (ISO 8601 timestamp, UTC unless an offset is "
+    "given, e.g. 2025-01-31T12:00:00Z; a bare date means its start)."
+)
+
+
 class TreatySlugField(forms.ModelChoiceField):
     def to_python(self, value):
         try:
             return super().to_python(value)
         except ValidationError:
             known = ", ".join(self.queryset.order_by("position").values_list("slug", flat=True))
-            raise ValidationError(
+            raise invalid(
                 f"Unknown treaty '{value}'. Use one of: {known}.", code="invalid_choice"
             ) from None
 
 
-class TreatySlugFilter(django_filters.ModelChoiceFilter):
+class TreatySlugFilter(DescribedStringMixin, django_filters.ModelChoiceFilter):
     """A treaty named by its slug; an unknown slug is an error listing the known ones."""
 
     field_class = TreatySlugField
@@ -67,7 +206,7 @@ class TreatySlugFilter(django_filters.ModelChoiceFilter):
 
 
 class AsOfMixin(django_filters.FilterSet):
-    as_of = django_filters.DateFilter(
+    as_of = ISODateFilter(
         method="filter_nothing",
         label="As of",
         help_text="Show the status as it stood on this date (YYYY-MM-DD); today when omitted.",
@@ -84,18 +223,18 @@ class AsOfMixin(django_filters.FilterSet):
 
 
 class ParticipantFilterSet(AsOfMixin):
-    region = django_filters.ChoiceFilter(
+    region = ListingChoiceFilter(
         choices=region_choices, help_text="UN geoscheme region, e.g. 'Europe'."
     )
-    subregion = django_filters.ChoiceFilter(
+    subregion = ListingChoiceFilter(
         choices=subregion_choices, help_text="UN geoscheme subregion, e.g. 'Western Europe'."
     )
-    membership = django_filters.ChoiceFilter(
+    membership = ListingChoiceFilter(
         choices=MEMBERSHIPS,
         method="filter_membership",
         help_text="Member states of the Council of Europe (coe), ASEAN (asean) or the EU (eu).",
     )
-    kind = django_filters.ChoiceFilter(
+    kind = ListingChoiceFilter(
         choices=ParticipantKind.choices, help_text="State or regional organisation."
     )
     party_to = TreatySlugFilter(
@@ -111,10 +250,18 @@ class ParticipantFilterSet(AsOfMixin):
     q = django_filters.CharFilter(
         method="filter_name", label="Name", help_text="Part of the name or the code."
     )
+    modified_since = TimestampFilter(
+        method="filter_modified_since",
+        help_text=MODIFIED_SINCE_HELP + " Counts a change to the participant's treaty records.",
+    )
 
     class Meta:
         model = Participant
         fields = []
+
+    def filter_modified_since(self, queryset, name, value):
+        changed = Ratification.objects.filter(participant=OuterRef("pk"), modified_at__gte=value)
+        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
 
     def filter_membership(self, queryset, name, value):
         return queryset.filter(**{MEMBERSHIP_FIELDS[value]: True})
@@ -144,36 +291,40 @@ class ParticipantFilterSet(AsOfMixin):
 
 class RatificationFilterSet(AsOfMixin):
     treaty = TreatySlugFilter(help_text="Treaty slug.")
-    participant = django_filters.CharFilter(
+    participant = ParticipantCodesFilter(
         method="filter_participant",
         help_text="Participant code (ISO 3166-1 alpha-2, or EU); several separated by commas.",
     )
-    region = django_filters.ChoiceFilter(
+    region = ListingChoiceFilter(
         field_name="participant__region", choices=region_choices, help_text="UN region."
     )
-    subregion = django_filters.ChoiceFilter(
+    subregion = ListingChoiceFilter(
         field_name="participant__subregion", choices=subregion_choices, help_text="UN subregion."
     )
-    membership = django_filters.ChoiceFilter(
+    membership = ListingChoiceFilter(
         choices=MEMBERSHIPS, method="filter_membership", help_text="coe, asean or eu."
     )
-    status = django_filters.ChoiceFilter(
+    status = ListingChoiceFilter(
         choices=status_rules.CHOICES,
         method="filter_status",
         help_text="Derived status (as at as_of): party, signatory, withdrawn, unknown, none.",
     )
-    consent_kind = django_filters.ChoiceFilter(
+    consent_kind = ListingChoiceFilter(
         choices=ConsentKind.choices, help_text="Kind of consent to be bound."
     )
-    consented_after = django_filters.DateFilter(
+    consented_after = ISODateFilter(
         field_name="consent_on", lookup_expr="gte", help_text="Consent on or after this date."
     )
-    consented_before = django_filters.DateFilter(
+    consented_before = ISODateFilter(
         field_name="consent_on", lookup_expr="lte", help_text="Consent on or before this date."
     )
-    has_reservations = django_filters.BooleanFilter(
+    has_reservations = StrictBooleanFilter(
         method="filter_has_reservations",
         help_text="Records with (true) or without (false) a reservation text on file.",
+    )
+    modified_since = TimestampFilter(
+        method="filter_modified_since",
+        help_text=MODIFIED_SINCE_HELP + " Counts a change to the record's statements.",
     )
 
     class Meta:
@@ -192,9 +343,12 @@ class RatificationFilterSet(AsOfMixin):
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset.with_status(self.as_of_date))
 
-    def filter_participant(self, queryset, name, value):
-        codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    def filter_participant(self, queryset, name, codes):
         return queryset.filter(participant__code__in=codes)
+
+    def filter_modified_since(self, queryset, name, value):
+        changed = Statement.objects.filter(ratification=OuterRef("pk"), modified_at__gte=value)
+        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
 
     def filter_membership(self, queryset, name, value):
         return queryset.filter(**{f"participant__{MEMBERSHIP_FIELDS[value]}": True})
@@ -207,3 +361,53 @@ class RatificationFilterSet(AsOfMixin):
             Statement.objects.filter(ratification=OuterRef("pk"), kind=StatementKind.RESERVATION)
         )
         return queryset.filter(reservations) if value else queryset.exclude(reservations)
+
+
+class TreatyFilterSet(AsOfMixin):
+    """Treaties, with their counts of parties and signatories as at ``as_of``."""
+
+    modified_since = TimestampFilter(
+        method="filter_modified_since",
+        help_text=MODIFIED_SINCE_HELP + " Counts a change to the treaty's articles or records.",
+    )
+
+    class Meta:
+        model = Treaty
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset.with_counts(self.as_of_date))
+
+    def filter_modified_since(self, queryset, name, value):
+        from provisions.models import Provision
+
+        return queryset.filter(
+            Q(modified_at__gte=value)
+            | Exists(Ratification.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
+            | Exists(Provision.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
+        )
+
+
+class StatementFilterSet(django_filters.FilterSet):
+    treaty = TreatySlugFilter(field_name="ratification__treaty", help_text="Treaty slug.")
+    participant = ParticipantCodesFilter(
+        method="filter_participant",
+        help_text="Participant code (ISO 3166-1 alpha-2, or EU); several separated by commas.",
+    )
+    kind = ListingChoiceFilter(choices=StatementKind.choices, help_text="Kind of statement.")
+    withdrawn = StrictBooleanFilter(
+        field_name="withdrawn_on",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="Only statements that were (true) or were not (false) withdrawn.",
+    )
+    modified_since = TimestampFilter(
+        field_name="modified_at", lookup_expr="gte", help_text=MODIFIED_SINCE_HELP
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def filter_participant(self, queryset, name, codes):
+        return queryset.filter(ratification__participant__code__in=codes)

@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "treaties",
     "provisions",
 ]
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -128,6 +133,68 @@ STORAGES = {
 # Where the data set that `manage.py load_treaty_data` reads lives (a copy of shared/data,
 # refreshed with `make data-refresh`, plus the project's own editorial curation).
 TREATYKB_FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# --- REST API (/api/v1/; see docs/api.md) -------------------------------------------------------
+# Reads are public; writes need a Django model permission (token or session). Anonymous clients are
+# throttled (API_ANON_RATE, e.g. "120/minute"; "" turns throttling off).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute").strip() or None
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 1000
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous write is answered 401 with WWW-Authenticate: Token.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "treaties.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "treaties.api.backends.StrictDjangoFilterBackend",
+        "treaties.api.backends.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "treaties.api.pagination.BoundedPageNumberPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "treaties.api.exceptions.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Treaty KB API",
+    "DESCRIPTION": (
+        "Read-only public access (and permissioned writes) to the treaties against human "
+        "trafficking: their articles, pillars and concordance, and every participant's "
+        "signature, consent, entry into force, withdrawal and statements. Every list is "
+        "paginated, filterable, orderable and available as CSV. Guide with examples: docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RatificationStatusEnum": "treaties.status.CHOICES",
+        "ParticipantKindEnum": "treaties.models.ParticipantKind",
+        "StatementKindEnum": "treaties.models.StatementKind",
+        "TreatyKindEnum": "treaties.models.TreatyKind",
+    },
+}
+# Cross-origin use from browsers: read-only, API only, no credentials.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Total-Count", "Retry-After"]
 
 LOGGING = {
     "version": 1,

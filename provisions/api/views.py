@@ -1,0 +1,98 @@
+"""The public API for provisions (articles) and pillars."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from provisions.filters import ProvisionFilterSet
+from provisions.models import Pillar, Provision
+from treaties.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
+from treaties.models import Treaty
+
+from .serializers import PillarSerializer, ProvisionSerializer
+
+PROVISION_PARAMETERS = [
+    OpenApiParameter("treaty", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."),
+    OpenApiParameter(
+        "number",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description="Article number as the treaty writes it, e.g. '6'.",
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    destroy=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+)
+class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
+    """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,
+    pillars and related articles in the other instruments. Identified by
+    ``<treaty-slug>/<number>``. Listed in treaty and article order; with ``q`` (the same search
+    as the site's), best match first unless ``ordering`` is given.
+
+    Writes (including the pillar tags and related articles) need the matching model permission
+    (add/change/delete provision)."""
+
+    queryset = Provision.objects.all()
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilterSet
+    ordering_fields = {
+        "treaty": ("treaty__position", "sort_key"),
+        "number": ("sort_key", "treaty__position"),
+        "modified_at": ("modified_at",),
+    }
+    default_order_text = "treaty, then article order (best match first with q)."
+    csv_exclude = ("related_provisions",)
+
+    def get_queryset(self):
+        return Provision.objects.for_display().in_treaty_order()
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        provision = get_object_or_404(
+            queryset, treaty__slug=self.kwargs["treaty"], number=self.kwargs["number"]
+        )
+        self.check_object_permissions(self.request, provision)
+        return provision
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Pillar slug."
+            ),
+        ]
+    ),
+)
+class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The four pillars (prevention, protection, prosecution, cooperation) with the number of
+    provisions tagged with each, per treaty."""
+
+    queryset = Pillar.objects.all()
+    serializer_class = PillarSerializer
+    lookup_field = "slug"
+    ordering_fields = {"position": ("position",), "slug": ("slug",), "name": ("name",)}
+    default_order_text = "position."
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        tags = Provision.pillars.through.objects.values("pillar_id", "provision__treaty__slug")
+        context["counts"] = {
+            (row["pillar_id"], row["provision__treaty__slug"]): row["n"]
+            for row in tags.annotate(n=Count("pk")).order_by()
+        }
+        context["treaties"] = list(
+            Treaty.objects.order_by("position", "slug").values_list("slug", flat=True)
+        )
+        return context

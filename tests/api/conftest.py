@@ -1,0 +1,55 @@
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client():
+    return APIClient(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def reader(db):
+    """An account with no permission at all."""
+    user = User.objects.create_user("reader", password="reader-password-1")
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """An account with every add/change/delete permission on the editable models."""
+    user = User.objects.create_user("editor", password="editor-password-1")
+    codenames = [
+        f"{action}_{model}"
+        for action in ("add", "change", "delete")
+        for model in ("ratification", "statement", "provision")
+    ]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def token_client(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    api = APIClient(HTTP_HOST="localhost")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+@pytest.fixture
+def reader_client(reader):
+    return token_client(reader)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return token_client(editor)

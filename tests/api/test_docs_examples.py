@@ -1,0 +1,141 @@
+"""Every request in docs/api.md is real: run on the shipped data, it answers what the site's
+own query sets (the ones its pages use) give."""
+
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from provisions.models import Provision
+from treaties.filters import ParticipantFilterSet
+from treaties.models import Participant, Ratification
+
+pytestmark = pytest.mark.django_db
+DOC = Path(settings.BASE_DIR) / "docs" / "api.md"
+HOST = "http://localhost:8000"
+
+
+def documented_requests():
+    """Every API URL in the document's shell (curl) examples."""
+    blocks = re.findall(r"```sh\n(.*?)```", DOC.read_text(), flags=re.S)
+    urls = re.findall(re.escape(HOST) + r"(/api/v1/[^\s'\"]+)", "\n".join(blocks))
+    return sorted(set(urls))
+
+
+def codes(data):
+    return sorted(row["code"] for row in data["results"])
+
+
+def provision_ids(data):
+    return [row["id"] for row in data["results"]]
+
+
+def ids_of(provisions):
+    return [f"{p.treaty.slug}/{p.number}" for p in provisions]
+
+
+def web_participants(**params):
+    filterset = ParticipantFilterSet(data=params, queryset=Participant.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return sorted(filterset.qs.values_list("code", flat=True))
+
+
+def expected_palermo_not_coe(response):
+    assert codes(response.json()) == web_participants(
+        membership="coe", party_to="palermo-protocol", not_party_to="coe-convention"
+    )
+
+
+def expected_palermo_not_coe_2010(response):
+    expected = web_participants(
+        membership="coe",
+        party_to="palermo-protocol",
+        not_party_to="coe-convention",
+        as_of="2010-01-01",
+    )
+    assert codes(response.json()) == expected and expected  # in 2010 the answer was not empty
+
+
+def expected_actip_protection(response):
+    expected = Provision.objects.filter(treaty__slug="asean-actip").tagged("protection")
+    assert provision_ids(response.json()) == ids_of(expected.in_treaty_order())
+    assert provision_ids(response.json())
+
+
+def expected_untoc_since_2015(response):
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    expected = Ratification.objects.filter(
+        treaty__slug="untoc", consent_on__gte=datetime.date(2015, 1, 1)
+    )
+    assert sorted(r["participant"] for r in rows) == sorted(
+        expected.values_list("participant__code", flat=True)
+    )
+    assert rows and all(r["consent_on"] >= "2015-01-01" for r in rows)
+
+
+def expected_related_to_article_6(response):
+    six = Provision.objects.get(treaty__slug="palermo-protocol", number="6")
+    expected = ids_of(six.related.select_related("treaty").in_treaty_order())
+    assert provision_ids(response.json()) == expected and expected
+
+
+def expected_article_6(response):
+    six = Provision.objects.get(treaty__slug="palermo-protocol", number="6")
+    data = response.json()
+    assert data["related"] == ids_of(six.related.select_related("treaty").in_treaty_order())
+    assert data["text"] == six.text
+
+
+def expected_modified_since(response):
+    moment = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    assert response.json()["count"] == (
+        Ratification.objects.filter(modified_at__gte=moment).count()
+    )
+
+
+EXAMPLES = {
+    "/api/v1/participants/?membership=coe&party_to=palermo-protocol&not_party_to=coe-convention": (
+        expected_palermo_not_coe
+    ),
+    "/api/v1/participants/?membership=coe&party_to=palermo-protocol&not_party_to=coe-convention"
+    "&as_of=2010-01-01": expected_palermo_not_coe_2010,
+    "/api/v1/provisions/?treaty=asean-actip&pillar=protection": expected_actip_protection,
+    "/api/v1/ratifications/?treaty=untoc&consented_after=2015-01-01&format=csv": (
+        expected_untoc_since_2015
+    ),
+    "/api/v1/provisions/?related_to=palermo-protocol/6": expected_related_to_article_6,
+    "/api/v1/provisions/palermo-protocol/6/": expected_article_6,
+    "/api/v1/ratifications/?modified_since=2025-01-01T00:00:00Z": expected_modified_since,
+    "/api/v1/ratifications/untoc/FR/": None,  # the write example; checked below
+}
+
+
+def test_every_documented_request_is_checked_here():
+    assert documented_requests() == sorted(EXAMPLES)
+
+
+@pytest.mark.parametrize("url", [u for u, check in EXAMPLES.items() if check])
+def test_documented_request_answers_like_the_site(client, real_data, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    EXAMPLES[url](response)
+
+
+def test_the_python_examples_use_the_documented_parameters():
+    text = DOC.read_text()
+    for params in (
+        '{"membership": "coe", "party_to": "palermo-protocol", "not_party_to": "coe-convention"}',
+        '{"treaty": "asean-actip", "pillar": "protection"}',
+        '{"treaty": "untoc", "consented_after": "2015-01-01", "format": "csv"}',
+        '{"related_to": "palermo-protocol/6"}',
+    ):
+        assert params in text
+
+
+def test_the_documented_write_needs_a_token(client, real_data):
+    response = client.patch("/api/v1/ratifications/untoc/FR/", {"note": "x"}, format="json")
+    assert response.status_code == 401

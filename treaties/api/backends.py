@@ -1,0 +1,127 @@
+"""Filter backends that never surprise a script.
+
+Plain django-filter ignores a parameter it does not know (a misspelt ``partyto=untoc`` returns
+every row) and DRF's ordering filter drops an unknown field silently. Here both are a 400 that
+names the parameter and lists the accepted ones (CourtListener's
+``UnknownFilterParamValidationBackend`` idea).
+"""
+
+from django.db.models import F
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.settings import api_settings
+
+# Accepted on every endpoint: the renderer override (?format=csv|json|api).
+ALWAYS_ACCEPTED = ("format",)
+
+
+def accepted_parameters(view, queryset=None):
+    """Every query parameter ``view`` understands for the current action, in a stable order."""
+    names = []
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        names += list(filterset_class.base_filters)
+    if getattr(view, "ordering_fields", None) and getattr(view, "action", None) == "list":
+        names.append(api_settings.ORDERING_PARAM)
+    paginator = getattr(view, "paginator", None)
+    if paginator is not None and getattr(view, "action", None) == "list":
+        names += [paginator.page_query_param, paginator.page_size_query_param]
+    names += list(getattr(view, "extra_query_parameters", ()))
+    names += ALWAYS_ACCEPTED
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def reject_unknown_parameters(request, view):
+    accepted = accepted_parameters(view)
+    unknown = [name for name in request.query_params if name not in accepted]
+    if unknown:
+        listing = ", ".join(accepted)
+        raise ValidationError(
+            {
+                name: [f"Unknown query parameter '{name}'. Accepted parameters: {listing}."]
+                for name in unknown
+            }
+        )
+
+
+class StrictDjangoFilterBackend(DjangoFilterBackend):
+    """django-filter with input validation (a 400 naming the parameter) and a 400 for any
+    query parameter the endpoint does not know."""
+
+    raise_exception = True
+
+    def filter_queryset(self, request, queryset, view):
+        reject_unknown_parameters(request, view)
+        return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """``?ordering=treaty,-consent_on``: public names mapped to database orderings.
+
+    The view declares ``ordering_fields`` as a dict: public name -> tuple of model field paths.
+    Unknown names are a 400 listing the accepted ones. Empty values sort last in both
+    directions (on SQLite and PostgreSQL alike), and the primary key breaks ties so that pages
+    never overlap.
+    """
+
+    ordering_description = (
+        "Order of the results: one or more of the fields below, separated by commas; "
+        "prefix a field with '-' for descending order."
+    )
+
+    def get_valid_fields(self, queryset, view, context=None):
+        return [(name, name) for name in getattr(view, "ordering_fields", None) or {}]
+
+    def get_ordering(self, request, queryset, view):
+        fields = getattr(view, "ordering_fields", None) or {}
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return None
+        terms = [term.strip() for term in raw.split(",") if term.strip()]
+        bad = [term for term in terms if term.lstrip("-") not in fields]
+        if bad or not terms:
+            accepted = ", ".join(fields)
+            shown = ", ".join(f"'{t}'" for t in bad) or "(empty)"
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Unknown ordering {shown}. Use one or more of: {accepted} "
+                        "(comma-separated; prefix with '-' for descending order)."
+                    ]
+                }
+            )
+        ordering = []
+        for term in terms:
+            descending = term.startswith("-")
+            for path in fields[term.lstrip("-")]:
+                expression = F(path)
+                ordering.append(
+                    expression.desc(nulls_last=True)
+                    if descending
+                    else expression.asc(nulls_last=True)
+                )
+        return ordering + ["pk"]
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if ordering:
+            return queryset.order_by(*ordering)
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        fields = list(getattr(view, "ordering_fields", None) or {})
+        if not fields:
+            return []
+        values = [v for name in fields for v in (name, f"-{name}")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": f"{self.ordering_description} Default: {view.default_order_text}",
+                "schema": {"type": "array", "items": {"type": "string", "enum": values}},
+                "style": "form",
+                "explode": False,
+            }
+        ]

@@ -1,0 +1,94 @@
+"""ETag and Last-Modified for every read, computed cheaply from the data.
+
+One query reads, for every table the API serves, the row count, the highest primary key and
+the latest ``modified_at`` (where the table has one). Any insert raises the highest key, any
+delete lowers the count, any saved change moves ``modified_at``: the fingerprint changes with
+the data, across processes, with no cache to keep in step. The ETag hashes that fingerprint
+with today's date (statuses are derived as at today), the request's path and query, the chosen
+representation and the user. A request whose ``If-None-Match`` (or ``If-Modified-Since``)
+still matches is answered ``304 Not Modified`` after that one query, without the list query.
+"""
+
+import datetime
+import hashlib
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, quote_etag
+
+
+def served_models():
+    from provisions.models import Pillar, Provision, Topic
+    from treaties.models import Participant, Ratification, Statement, Treaty
+
+    return [
+        Treaty,
+        Participant,
+        Ratification,
+        Statement,
+        Statement.provisions.through,
+        Pillar,
+        Topic,
+        Topic.provisions.through,
+        Provision,
+        Provision.pillars.through,
+        Provision.related.through,
+    ]
+
+
+def _as_datetime(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def data_fingerprint():
+    """(fingerprint string, latest modification or None), in one query."""
+    quote = connection.ops.quote_name
+    columns, timestamps = [], []
+    for model in served_models():
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        columns += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]
+        if any(f.name == "modified_at" for f in model._meta.concrete_fields):
+            timestamps.append(len(columns))
+            columns.append(f"(SELECT MAX({quote('modified_at')}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        row = cursor.fetchone()
+    latest = [d for d in (_as_datetime(row[i]) for i in timestamps) if d is not None]
+    return "|".join(str(v) for v in row), max(latest, default=None)
+
+
+class ConditionalReadMixin:
+    """``list`` and ``retrieve`` answer conditional requests before touching the rows."""
+
+    def list(self, request, *args, **kwargs):
+        return self._conditionally(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._conditionally(super().retrieve, request, *args, **kwargs)
+
+    def _conditionally(self, handler, request, *args, **kwargs):
+        fingerprint, latest = data_fingerprint()
+        today = timezone.localdate()
+        midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
+        last_modified = max(latest or midnight, midnight)
+        media_type = getattr(request, "accepted_media_type", "")
+        user = request.user.pk if request.user.is_authenticated else ""
+        key = ["v1", fingerprint, today.isoformat(), request.get_full_path(), media_type, str(user)]
+        digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
+        etag = quote_etag(digest)
+        stamp = int(last_modified.timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
+        response = not_modified or handler(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(stamp)
+            response["Cache-Control"] = "no-cache"
+        return response

@@ -1,0 +1,88 @@
+"""CSV for spreadsheets: one row per result, flat columns.
+
+Nested objects become dotted columns (``treaties.untoc.status``), lists of values are joined
+with "; ", lists of objects by their ``id``. A paginated list gives the rows of the requested
+page (use ``page_size`` up to the maximum to get everything in one file); the total and the
+next/previous pages are in the ``X-Total-Count`` and ``Link`` headers. Errors come as
+``parameter,message`` rows with the error status.
+"""
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+SEPARATOR = "; "
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, list):
+        return SEPARATOR.join(
+            str(item.get("id", "")) if isinstance(item, dict) else cell(item) for item in value
+        )
+    return str(value)
+
+
+def flatten(record, exclude=(), prefix=""):
+    flat = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if name in exclude:
+            continue
+        if isinstance(value, dict):
+            flat.update(flatten(value, exclude, f"{name}."))
+        else:
+            flat[name] = cell(value)
+    return flat
+
+
+def error_rows(detail, prefix=""):
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from error_rows(value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}")
+    elif isinstance(detail, list):
+        for item in detail:
+            yield from error_rows(item, prefix)
+    else:
+        yield [prefix or "detail", str(detail)]
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        context = renderer_context or {}
+        response, view = context.get("response"), context.get("view")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if data is None:
+            return b""
+        if response is not None and response.status_code >= 400:
+            writer.writerow(["parameter", "message"])
+            writer.writerows(error_rows(data))
+            return buffer.getvalue().encode(self.charset)
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            records = data["results"]
+        elif isinstance(data, list):
+            records = data
+        else:
+            records = [data]
+        exclude = set(getattr(view, "csv_exclude", ()))
+        rows = [flatten(record, exclude) for record in records if isinstance(record, dict)]
+        header = list(dict.fromkeys(name for row in rows for name in row))
+        if not header and view is not None and hasattr(view, "get_serializer"):
+            header = [name for name in view.get_serializer().fields if name not in exclude]
+        writer.writerow(header)
+        writer.writerows([row.get(name, "") for name in header] for row in rows)
+        if response is not None and view is not None:
+            name = getattr(view, "basename", None) or "treatykb"
+            response["Content-Disposition"] = f'inline; filename="treatykb-{name}.csv"'
+        return buffer.getvalue().encode(self.charset)

@@ -1,0 +1,48 @@
+"""The public API, version 1, mounted at /api/v1/ (namespace "api")."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from provisions.api.views import PillarViewSet, ProvisionViewSet
+from treaties.api.views import (
+    ApiRootView,
+    ParticipantViewSet,
+    RatificationViewSet,
+    StatementViewSet,
+    TreatyViewSet,
+)
+from treaties.feeds import ParticipantActionsFeed, TreatyActionsFeed
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("treaties", TreatyViewSet, basename="treaty")
+router.register("pillars", PillarViewSet, basename="pillar")
+router.register("participants", ParticipantViewSet, basename="participant")
+router.register("statements", StatementViewSet, basename="statement")
+
+# Provisions and ratification records have two-part public identifiers.
+LIST = {"get": "list", "post": "create"}
+DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+
+urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
+    path("provisions/", ProvisionViewSet.as_view(LIST), name="provision-list"),
+    path(
+        "provisions/<slug:treaty>/<str:number>/",
+        ProvisionViewSet.as_view(DETAIL),
+        name="provision-detail",
+    ),
+    path("ratifications/", RatificationViewSet.as_view(LIST), name="ratification-list"),
+    path(
+        "ratifications/<slug:treaty>/<str:participant>/",
+        RatificationViewSet.as_view(DETAIL),
+        name="ratification-detail",
+    ),
+    path("", include(router.urls)),
+    path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),
+    path("feeds/participants/<str:code>.atom", ParticipantActionsFeed(), name="participant-feed"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
