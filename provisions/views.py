@@ -40,15 +40,9 @@ def pillar_table(treaties):
 
 
 def filter_messages(filterset):
-    """Form errors of a FilterSet as sentences naming the parameter, for a notice on the page."""
-    messages = []
-    for name, errors in filterset.errors.items():
-        for error in errors:
-            if name == "pillar":
-                known = ", ".join(Pillar.objects.values_list("slug", flat=True))
-                error = f"{error.rstrip('.')} Use one of: {known}."
-            messages.append(f"{name}: {error}")
-    return messages
+    """Form errors of a FilterSet as sentences naming the parameter, for a notice on the page
+    (the FilterSets' own messages name the accepted values)."""
+    return [f"{name}: {error}" for name, errors in filterset.errors.items() for error in errors]
 
 
 class PillarListView(ListView):

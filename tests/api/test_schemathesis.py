@@ -9,6 +9,8 @@ the pytest release pinned here.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -20,6 +22,17 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 25
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI handler closes the database connection after each request, which would end the
+    test's transaction on PostgreSQL; keep it open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def read_operations():
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     operations = [result.ok() for result in schema.include(method="GET").get_all_operations()]
@@ -27,7 +40,9 @@ def read_operations():
     return operations
 
 
-def test_every_read_operation_survives_fuzzing_and_matches_its_schema(real_data):
+def test_every_read_operation_survives_fuzzing_and_matches_its_schema(
+    real_data, keep_test_connection
+):
     checked = []
     for operation in read_operations():
 

@@ -111,7 +111,7 @@ def test_an_unknown_pillar_is_explained_and_ignored(client, pillars, convention)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Some filters could not be applied" in page
-    assert "Use one of: prevention, protection, prosecution, cooperation." in page
+    assert "Use one or more of: prevention, protection, prosecution, cooperation." in page
     assert "<b>nope</b>" not in page
     assert "Prevent it" in page
 

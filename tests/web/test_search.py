@@ -1,0 +1,149 @@
+"""Search: ranked full-text search with highlighted, escaped snippets, filters by treaty and
+pillar that survive pagination, an empty state and a helpful message on no results."""
+
+import pytest
+from django.db import connection
+
+from provisions.highlight import START, STOP, excerpt_with_highlights, safe_headline
+from tests.factories import ProvisionFactory
+
+from .conftest import assert_flat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_a_query_the_page_explains_what_it_does(client, db):
+    response = client.get("/search/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Search the official text and headings" in page
+    assert '<label for="q">Words or phrases</label>' in page
+    assert '<ol class="results">' not in page
+
+
+def test_results_are_ranked_and_highlighted(client, convention, protocol):
+    ProvisionFactory(
+        treaty=convention,
+        number="1",
+        heading="General obligations",
+        text="1. Each State Party shall ensure that victims may obtain compensation.",
+    )
+    ProvisionFactory(
+        treaty=protocol,
+        number="2",
+        heading="Compensation",
+        text="1. Victims shall have a right to compensation for damage suffered.",
+    )
+    ProvisionFactory(treaty=protocol, number="3", heading="Other", text="1. Nothing relevant.")
+    page = client.get("/search/?q=compensation").content.decode()
+    assert "2 articles match “compensation”" in page
+    assert "Nothing relevant" not in page
+    # The article whose heading matches comes first.
+    assert page.index("The Protocol, art. 2") < page.index("The Convention, art. 1")
+    assert "<mark>compensation</mark>" in page.lower()
+
+
+def test_the_query_and_the_texts_are_escaped(client, convention):
+    ProvisionFactory(
+        treaty=convention,
+        number="1",
+        heading="Scripts",
+        text='1. A <script>alert("x")</script> script in the text.',
+    )
+    page = client.get('/search/?q=<script>alert("x")</script> script').content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_filters_by_treaty_and_pillar(client, pillars, convention, protocol):
+    ProvisionFactory(treaty=convention, number="1", text="1. Victims.", pillars=[pillars[1]])
+    ProvisionFactory(treaty=protocol, number="1", text="1. Victims.", pillars=[pillars[1]])
+    ProvisionFactory(treaty=protocol, number="2", text="1. Victims.", pillars=[pillars[2]])
+    page = client.get("/search/?q=victims&treaty=protocol&pillar=protection").content.decode()
+    assert "1 article match" in page
+    assert 'href="/treaties/protocol/articles/1/"' in page
+    assert '<option value="protocol" selected>' in page
+    assert 'value="protection" id="pillar-protection" checked' in page
+
+
+def test_filters_alone_browse_the_articles_in_treaty_order(client, pillars, convention):
+    ProvisionFactory(treaty=convention, number="2", pillars=[pillars[1]])
+    ProvisionFactory(treaty=convention, number="1", pillars=[pillars[1]])
+    page = client.get("/search/?pillar=protection").content.decode()
+    assert "2 articles" in page
+    assert page.index("articles/1/") < page.index("articles/2/")
+
+
+def test_no_results_gives_a_helpful_message(client, convention):
+    ProvisionFactory(treaty=convention, number="1", text="1. Victims.")
+    page = client.get("/search/?q=zebra&treaty=convention").content.decode()
+    assert "No article matches “zebra” with these filters." in page
+    assert 'href="?q=zebra">search all instruments and pillars</a>' in page
+
+
+def test_bad_filters_are_explained_and_ignored(client, convention):
+    ProvisionFactory(treaty=convention, number="1", text="1. Victims.")
+    response = client.get("/search/?q=victims&treaty=atlantis&pillar=nope&page=abc")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Unknown treaty &#x27;atlantis&#x27;" in page
+    assert "pillar:" in page
+    assert "1 article match" in page
+
+
+def test_an_overlong_query_is_shortened_and_said_so(client, convention):
+    page = client.get("/search/?q=" + "victims " * 60).content.decode()
+    assert "The search was shortened to its first 200 characters." in page
+
+
+def test_pagination_keeps_the_query_and_filters(client, pillars, convention):
+    for number in range(1, 46):
+        ProvisionFactory(
+            treaty=convention, number=str(number), text="1. Victims.", pillars=[pillars[1]]
+        )
+    page = client.get("/search/?q=victims&pillar=protection").content.decode()
+    assert "45 articles match" in page and "page 1 of 3" in page
+    assert 'href="?q=victims&amp;pillar=protection&amp;page=2" rel="next"' in page
+    last = client.get("/search/?q=victims&pillar=protection&page=99").content.decode()
+    assert "page 3 of 3" in last  # an out-of-range page shows the last one
+
+
+def test_the_canonical_url_keeps_the_search_but_not_noise(client, db):
+    page = client.get("/search/?q=child&utm_source=x&page=1").content.decode()
+    assert '<link rel="canonical" href="http://testserver/search/?q=child">' in page
+
+
+def test_search_query_count_does_not_grow_with_the_data(client, grow, django_assert_num_queries):
+    assert_flat(client, grow, "/search/?q=each&pillar=protection", django_assert_num_queries)
+    assert_flat(client, grow, "/search/?q=each", django_assert_num_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds the headline")
+def test_postgresql_headlines_stem_words_and_escape_the_text(client, convention):
+    ProvisionFactory(
+        treaty=convention,
+        number="1",
+        heading="Victims & witnesses",
+        text='1. Protection of "victims" & children < 18 who testify.',
+    )
+    page = client.get("/search/?q=victim").content.decode()
+    assert "&quot;<mark>victims</mark>&quot; &amp; children &lt; 18" in page
+    assert "<mark>Victims</mark> &amp; witnesses" in page
+
+
+class TestSnippets:
+    def test_safe_headline_escapes_everything_but_the_marks(self):
+        html = safe_headline(f"a <b>{START}child{STOP}</b> & more")
+        assert html == "a &lt;b&gt;<mark>child</mark>&lt;/b&gt; &amp; more"
+
+    def test_unbalanced_markers_drop_the_marks(self):
+        assert safe_headline(f"{START}child") == "child"
+
+    def test_python_snippet_highlights_whole_words_and_escapes(self):
+        html = excerpt_with_highlights("Protect <children> and their families.", ["child"])
+        assert html == "Protect &lt;<mark>children</mark>&gt; and their families."
+
+    def test_python_snippet_starts_near_the_first_hit(self):
+        text = " ".join(f"word{i}" for i in range(100)) + " compensation at the end"
+        html = excerpt_with_highlights(text, ["compensation"], size=12)
+        assert html.startswith("… ") and "<mark>compensation</mark>" in html
