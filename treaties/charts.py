@@ -328,7 +328,8 @@ def build_parties_chart(treaty, ratifications):
                 x=round(plot_left + index * slot + (slot - bar_width) / 2, 1),
                 y=round(plot_bottom - bar_height, 1),
                 height=round(bar_height, 1),
-                label=(year % label_every == 0) or index == len(rows) - 1,
+                label=index == len(rows) - 1
+                or (year % label_every == 0 and rows[-1][0] - year >= label_every / 2),
             )
         )
     ticks = [

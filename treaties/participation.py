@@ -85,6 +85,17 @@ def descending(ordering):
     return flipped
 
 
+def label_empty_choices(filterset, label="Any"):
+    """Show "Any" rather than a row of dashes as the empty choice of every select."""
+    for form_field in filterset.form.fields.values():
+        if isinstance(form_field, forms.ModelChoiceField):
+            form_field.empty_label = label
+        elif isinstance(form_field, forms.ChoiceField):
+            choices = [c for c in form_field.choices if c[0] not in ("", None)]
+            form_field.choices = [("", label), *choices]
+    return filterset
+
+
 def filter_errors(filterset):
     """The FilterSet's errors as readable sentences naming the parameter and the value given."""
     if not filterset.is_bound or filterset.is_valid():
@@ -137,9 +148,11 @@ class TreatyParticipation:
     def __init__(self, treaty, params):
         self.treaty = treaty
         self.params = params
-        self.filterset = RatificationFilterSet(
-            params,
-            queryset=Ratification.objects.filter(treaty=treaty).for_display(),
+        self.filterset = label_empty_choices(
+            RatificationFilterSet(
+                params,
+                queryset=Ratification.objects.filter(treaty=treaty).for_display(),
+            )
         )
         self.errors = filter_errors(self.filterset)
         self.valid = not self.errors
@@ -367,7 +380,7 @@ def status_grid(participants, treaties, as_of=None):
 
 
 def participant_filterset(params):
-    return ParticipantFilterSet(params, queryset=Participant.objects.all())
+    return label_empty_choices(ParticipantFilterSet(params, queryset=Participant.objects.all()))
 
 
 # -- One participant -----------------------------------------------------------------------------
