@@ -57,7 +57,12 @@ def collect(on=None):
     )
     statements = list(
         Statement.objects.select_related("ratification__treaty", "ratification__participant")
-        .prefetch_related(Prefetch("provisions", queryset=Provision.objects.order_by("sort_key")))
+        .prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.select_related("treaty").order_by("sort_key"),
+            )
+        )
         .order_by("ratification__treaty__position", "ratification__participant__code", "pk")
     )
     provisions = list(

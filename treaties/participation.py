@@ -421,7 +421,10 @@ def participant_profile(participant):
             Prefetch(
                 "statements",
                 queryset=Statement.objects.order_by("made_on", "pk").prefetch_related(
-                    Prefetch("provisions", queryset=Provision.objects.order_by("sort_key"))
+                    Prefetch(
+                        "provisions",
+                        queryset=Provision.objects.select_related("treaty").order_by("sort_key"),
+                    )
                 ),
             )
         )

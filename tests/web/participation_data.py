@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     ParticipantFactory,
+    ProvisionFactory,
     RatificationFactory,
     StatementFactory,
     TreatyFactory,
@@ -23,7 +24,8 @@ def build_participation(n, slug="flat-treaty"):
         kind = index % 3
         if kind == 0:
             record = RatificationFactory(treaty=treaty, participant=participant)
-            StatementFactory(ratification=record)
+            statement = StatementFactory(ratification=record)
+            statement.provisions.add(ProvisionFactory(treaty=treaty))
         elif kind == 1:
             RatificationFactory(
                 treaty=treaty, participant=participant, consent_kind="", consent_on=None

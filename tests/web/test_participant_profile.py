@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import (
     ParticipantFactory,
+    ProvisionFactory,
     RatificationFactory,
     StatementFactory,
     TreatyFactory,
@@ -59,10 +60,12 @@ def test_the_profile_makes_as_many_queries_with_3n_statements_as_with_n(client):
     treaties = [TreatyFactory(slug=f"t{i}") for i in range(3)]
     records = [RatificationFactory(treaty=t, participant=participant) for t in treaties]
     for record in records:
-        StatementFactory(ratification=record)
+        statement = StatementFactory(ratification=record)
+        statement.provisions.add(ProvisionFactory(treaty=record.treaty))
     small = count_queries(client, "/countries/NL/")
     for record in records:
-        StatementFactory.create_batch(2, ratification=record)
+        for statement in StatementFactory.create_batch(2, ratification=record):
+            statement.provisions.add(*ProvisionFactory.create_batch(2, treaty=record.treaty))
     assert count_queries(client, "/countries/NL/") == small
 
 
