@@ -15,6 +15,8 @@ from django.db import connection, models
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
 
+from treaties.history import TrackedHistory
+
 SEARCH_CONFIG = "english"
 
 
@@ -25,6 +27,8 @@ class Pillar(models.Model):
     name = models.CharField(max_length=60, unique=True, help_text="Display name.")
     description = models.TextField(blank=True, help_text="What provisions in this pillar do.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -55,6 +59,8 @@ class Topic(models.Model):
         related_name="topics",
         help_text="The provisions of every instrument on this subject.",
     )
+
+    history = TrackedHistory(m2m_fields=["provisions"])
 
     class Meta:
         ordering = ["position", "slug"]
@@ -239,6 +245,7 @@ class Provision(models.Model):
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = ProvisionQuerySet.as_manager()
+    history = TrackedHistory(m2m_fields=["pillars", "related"], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["treaty__position", "sort_key"]

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from provisions.models import Pillar, Provision, Topic
 
+from .history import grouped_history
 from .models import (
     ConsentKind,
     EntryIntoForceBasis,
@@ -588,8 +589,13 @@ class Loader:
 
 
 def load(root):
-    """Read, validate and write the data set under ``root``; returns a Report."""
-    return Loader(DataSet(root)).run()
+    """Read, validate and write the data set under ``root``; returns a Report.
+
+    Each object the load creates or changes gets one history record ("Loaded from the data
+    set"); an unchanged object gets none."""
+    dataset = DataSet(root)
+    with transaction.atomic(), grouped_history(reason="Loaded from the data set"):
+        return Loader(dataset).run()
 
 
 def counts(root):

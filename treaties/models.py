@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from . import status as status_rules
 from .entry_into_force import EntryIntoForceRule, compute_entry_into_force
+from .history import TrackedHistory
 
 
 class Organisation(models.TextChoices):
@@ -140,6 +141,7 @@ class Treaty(models.Model):
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = TreatyQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -242,6 +244,7 @@ class Participant(models.Model):
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = ParticipantQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -400,6 +403,7 @@ class Ratification(models.Model):
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = RatificationQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["treaty__position", "participant__name"]
@@ -597,6 +601,7 @@ class Statement(models.Model):
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = StatementQuerySet.as_manager()
+    history = TrackedHistory(m2m_fields=["provisions"])
 
     class Meta:
         ordering = ["ratification__treaty__position", "ratification__participant__name", "pk"]
