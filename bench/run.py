@@ -49,7 +49,7 @@ ENDPOINTS = [
     ("home", "Home", "/"),
     ("treaty", "Treaty page (UNTOC, with participation and map)", "/treaties/untoc/"),
     ("article", "Article page (Palermo art. 6)", "/treaties/palermo-protocol/articles/6/"),
-    ("participant", "Participant profile (France)", "/countries/FR/"),
+    ("participant", "Participant profile (Algeria, with statements)", "/countries/DZ/"),
     ("matrix", "Matrix", "/matrix/"),
     ("search", "Search page", "/search/?q=protection+of+victims"),
     (
@@ -139,7 +139,7 @@ class Postgres:
         code = (
             "from django.db import connection; print(connection.cursor().connection.server_version)"
         )
-        out = manage(["shell", "-c", code], url, capture=True).stdout.strip()
+        out = manage(["shell", "-v", "0", "-c", code], url, capture=True).stdout.strip()
         try:
             number = int(out)
             return f"{number // 10000}.{number % 10000}"
@@ -215,9 +215,21 @@ def manage(arguments, database_url, capture=False, env=None):
     return run([str(PYTHON), "manage.py", *arguments], env=environment, capture=capture)
 
 
+def app_cache_backend(env):
+    """The cache the app really uses under these settings (CACHE_URL needs settings that read
+    it)."""
+    code = (
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'].rsplit('.', 1)[-1], c.get('LOCATION', ''))"
+    )
+    out = manage(["shell", "-v", "0", "-c", code], env["DATABASE_URL"], capture=True, env=env)
+    return out.stdout.strip()
+
+
 def synthetic_count(database_url):
     code = "from treaties.synthetic import synthetic_treaties; print(synthetic_treaties().count())"
-    return int(manage(["shell", "-c", code], database_url, capture=True).stdout.strip() or 0)
+    out = manage(["shell", "-v", "0", "-c", code], database_url, capture=True).stdout
+    return int(out.strip() or 0)
 
 
 def prepare_database(url, synthetic_scale=None, reuse=False):
@@ -277,6 +289,7 @@ class Server:
         else:
             raise SystemExit(f"gunicorn did not answer within 60 s:\n{self.output()}")
         time.sleep(1)  # let every worker finish booting
+        self.worker_count = len(self.workers()) or 1
 
     def output(self):
         self.log.flush()
@@ -304,7 +317,8 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
 
 
 def rss_kib(pid):
@@ -403,35 +417,70 @@ def wrk(url, connections, duration, paths_file=None, etag=None, timeout=10):
     }
 
 
-def measure_scale(label, server, levels, duration, warmup=True):
-    log(f"[{label}] counting queries")
-    counts = query_counts(server, [FLOOR, *ENDPOINTS])
+def drain(server, quiet_ms=30, timeout=120):
+    """Wait until the server is idle: requests that wrk left queued when it stopped are
+    still being served, and would slow the next measurement down."""
+    deadline, quick = time.monotonic() + timeout, 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            fetch(server.base + FLOOR[2])
+        except OSError:
+            pass
+        quick = quick + 1 if (time.monotonic() - started) * 1000 < quiet_ms else 0
+        time.sleep(0.05)
+
+
+def check_counts(label, counts):
     for key, info in counts.items():
         if info["status"] != 200:
             raise SystemExit(f"[{label}] {key} answered {info['status']}: the benchmark needs 200")
-    conditional = conditional_check(server, CONDITIONAL[2])
-    load = {}
-    for key, _, path in [FLOOR, *ENDPOINTS]:
-        load[key] = {}
-        if warmup:  # every worker renders the page once before it is timed
-            wrk(server.base + path, max(levels), 1)
+
+
+def measure(servers, levels, duration, warmup=True):
+    """Both servers run at once; for every endpoint and level the floor (real data), the
+    endpoint on the real data and on the whole collection are measured back to back, so that
+    other load on the machine weighs on all three alike."""
+    results = {}
+    for label, server in servers.items():
+        log(f"[{label}] counting queries")
+        counts = query_counts(server, [FLOOR, *ENDPOINTS], repeats=3 * server.worker_count)
+        check_counts(label, counts)
+        conditional = conditional_check(server, CONDITIONAL[2])
+        if conditional.get("etag"):
+            counts[CONDITIONAL[0]] = {
+                "status": conditional["status"],
+                "cold": conditional["queries"],
+                "warm": conditional["queries"],
+                "bytes": conditional.get("body_bytes", 0),
+            }
+        results[label] = {"counts": counts, "load": {}, "conditional": conditional, "floor": {}}
+    real = servers["real"]
+    runs = [(key, path, None) for key, _, path in [FLOOR, *ENDPOINTS]]
+    etag = results["real"]["conditional"].get("etag")
+    if etag:
+        runs.append((CONDITIONAL[0], CONDITIONAL[2], "conditional"))
+    for key, path, kind in runs:
+        for label, server in servers.items():
+            results[label]["load"][key] = {}
+            if warmup:  # every worker serves the page once before it is timed
+                wrk(server.base + path, server.worker_count, 1)
+                drain(server)
         for level in levels:
-            log(f"[{label}] {key} at concurrency {level}")
-            load[key][level] = wrk(server.base + path, level, duration)
-    if conditional.get("etag"):
-        load[CONDITIONAL[0]] = {}
-        for level in levels:
-            log(f"[{label}] {CONDITIONAL[0]} at concurrency {level}")
-            load[CONDITIONAL[0]][level] = wrk(
-                server.base + CONDITIONAL[2], level, duration, etag=conditional["etag"]
-            )
-        counts[CONDITIONAL[0]] = {
-            "status": conditional["status"],
-            "cold": conditional["queries"],
-            "warm": conditional["queries"],
-            "bytes": conditional.get("body_bytes", 0),
-        }
-    return {"counts": counts, "load": load, "conditional": conditional}
+            if key != FLOOR[0]:
+                log(f"floor at concurrency {level}")
+                results["real"]["floor"].setdefault(key, {})[level] = wrk(
+                    real.base + FLOOR[2], level, duration
+                )
+                drain(real)
+            for label, server in servers.items():
+                log(f"[{label}] {key} at concurrency {level}")
+                tag = results[label]["conditional"].get("etag") if kind else None
+                results[label]["load"][key][level] = wrk(
+                    server.base + path, level, duration, etag=tag
+                )
+                drain(server)
+    return results
 
 
 def soak(server, connections, duration, interval):
@@ -571,20 +620,23 @@ def build_report(meta, results, soak_result, levels):
         keys.append((CONDITIONAL[0], CONDITIONAL[1]))
     for key, title in keys:
         r, w = headline(real["load"], key, level), headline(whole["load"], key, level)
-        vs_floor = r["rps"] / floor_rps if floor_rps else None
+        # The floor measured right before this endpoint, at the same concurrency.
+        adjacent = (real.get("floor", {}).get(key) or {}).get(level)
+        floor_here = adjacent["rps"] if adjacent else floor_rps
+        vs_floor = r["rps"] / floor_here if floor_here else None
         cost = r["rps"] / w["rps"] if w["rps"] else None
         errors = sum(
             real["load"][key][lv]["errors"] + whole["load"][key][lv]["errors"] for lv in levels
         )
         qr, qw = real["counts"][key], whole["counts"][key]
-        queries = f"{qr['warm']} / {qw['warm']}"
-        if (qr["cold"], qr["warm"]) != (qw["cold"], qw["warm"]):
-            queries += f" (first request {qr['cold']} / {qw['cold']})"
+        queries = f"{qr['cold']} / {qw['cold']}"
+        if (qr["warm"], qw["warm"]) != (qr["cold"], qw["cold"]):
+            queries += f" (cached: {qr['warm']} / {qw['warm']})"
         notes = []
         if errors:
             notes.append("errors")
         if key != "floor":
-            if qr["warm"] != qw["warm"] or qr["cold"] != qw["cold"]:
+            if qr["cold"] != qw["cold"]:
                 notes.append("queries differ")
             if vs_floor is not None and vs_floor < 1 / FLOOR_FACTOR:
                 notes.append("floor")
@@ -614,8 +666,8 @@ def build_report(meta, results, soak_result, levels):
         f"{', '.join(map(str, levels))}; the table shows concurrency {level}",
         "",
         "| endpoint | req/s real | ÷ floor (≥ 0.25) | req/s whole | cost whole ÷ real (≤ 2) | "
-        "queries real / whole | ms p50/p95/p99 real | ms p50/p95/p99 whole | first request ms "
-        "real / whole (KiB) | errors (all levels) | targets |",
+        "queries real / whole (uncached) | ms p50/p95/p99 real | ms p50/p95/p99 whole | "
+        "first request ms real / whole (KiB) | errors (all levels) | targets |",
         "|---|---:|---:|---:|---:|---|---|---|---|---:|---|",
         *rows,
         "",
@@ -654,7 +706,7 @@ def build_report(meta, results, soak_result, levels):
         trend = ", ".join(f"{x['t']}s {x['total_kib'] / 1024:.0f}" for x in s["samples"])
         lines += [
             "",
-            f"Soak (whole-collection server): concurrency {s['connections']} for {s['duration']} s "
+            f"Soak ({s['data']} data): concurrency {s['connections']} for {s['duration']} s "
             f"over a mix of {len(SOAK_PATHS)} pages and API calls: {s['requests']} requests, "
             f"{s['rps']:.0f} req/s, p50 {s['p50']:.0f} ms, p99 {s['p99']:.0f} ms, "
             f"{s['errors']} errors {s['detail']}; workers' RSS {s['rss_start_kib'] / 1024:.0f} MiB "
@@ -676,7 +728,7 @@ def sizes(database_url):
         "{Participant.objects.count()} participants, {Ratification.objects.count()} records, "
         "{Statement.objects.count()} statements')"
     )
-    return manage(["shell", "-c", code], database_url, capture=True).stdout.strip()
+    return manage(["shell", "-v", "0", "-c", code], database_url, capture=True).stdout.strip()
 
 
 def main():
@@ -688,6 +740,12 @@ def main():
     parser.add_argument("--soak-seconds", type=int, default=None)
     parser.add_argument("--soak-concurrency", type=int, default=None)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers.")
+    parser.add_argument(
+        "--soak-data",
+        choices=["real", "whole"],
+        default="real",
+        help="Which server the soak run loads (default: the real data, what production serves).",
+    )
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PGPORT", 54390)))
     parser.add_argument(
         "--reuse", action="store_true", help="Reuse the databases of a previous run."
@@ -698,7 +756,7 @@ def main():
     smoke = args.smoke
     scale = args.scale or ("small" if smoke else "whole")
     duration = args.duration or (1 if smoke else 5)
-    levels = [int(x) for x in (args.concurrency or ("1,8" if smoke else "1,8,32")).split(",")]
+    levels = [int(x) for x in (args.concurrency or ("8" if smoke else "1,8,32")).split(",")]
     soak_seconds = args.soak_seconds if args.soak_seconds is not None else (4 if smoke else 60)
     soak_connections = args.soak_concurrency or (16 if smoke else 64)
 
@@ -726,19 +784,23 @@ def main():
         log(f"cache: {cache_url or 'the default (per-process) cache'}")
         static_env = app_env(urls["real"], cache_url)
         manage(["collectstatic", "--noinput", "-v0"], urls["real"], env=static_env)
-        results, soak_result, workers = {}, None, None
+        running = {}
         for index, label in enumerate(["real", "whole"]):
             env = app_env(urls[label], f"{cache_url}/{index}" if cache_url else None)
             log(f"[{label}] starting gunicorn")
-            server = Server(env, workers=args.workers)
-            servers.append(server)
-            workers = len(server.workers())
-            results[label] = measure_scale(label, server, levels, duration, warmup=not smoke)
-            if label == "whole" and soak_seconds:
-                interval = 1 if smoke else 5
-                soak_result = soak(server, soak_connections, soak_seconds, interval=interval)
-            server.stop()
-            servers.remove(server)
+            running[label] = Server(env, workers=args.workers)
+            servers.append(running[label])
+        workers = running["real"].worker_count
+        cache_backend = app_cache_backend(app_env(urls["real"], cache_url))
+        results = measure(running, levels, duration, warmup=not smoke)
+        soak_result = None
+        if soak_seconds:
+            running["real" if args.soak_data == "whole" else "whole"].stop()  # one at a time
+            soak_server = running[args.soak_data]
+            soak_result = soak(
+                soak_server, soak_connections, soak_seconds, interval=1 if smoke else 5
+            )
+            soak_result["data"] = args.soak_data
         meta = {
             "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             "commit": git_commit(),
@@ -748,7 +810,7 @@ def main():
             "gunicorn_config": "gunicorn.conf.py"
             if (ROOT / "gunicorn.conf.py").exists()
             else "command-line defaults",
-            "cache": "Redis (CACHE_URL)" if cache_url else "per-process default",
+            "cache": cache_backend,
             "scale": scale,
             "duration": duration,
             "sizes": {label: sizes(url) for label, url in urls.items()},
