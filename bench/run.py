@@ -635,8 +635,18 @@ def build_report(meta, results, soak_result, levels):
         notes = []
         if errors:
             notes.append("errors")
+        stalled = [
+            f"{label} c={lv}"
+            for label, result in (("real", real), ("whole", whole))
+            for lv in levels
+            if result["load"][key][lv]["requests"] == 0
+        ]
+        if stalled:
+            notes.append("no request completed within the run: " + ", ".join(stalled))
         if key != "floor":
-            if qr["cold"] != qw["cold"]:
+            if -1 in (qr["cold"], qw["cold"]):
+                notes.append("no query count (the request failed or timed out)")
+            elif qr["cold"] != qw["cold"]:
                 notes.append("queries differ")
             if vs_floor is not None and vs_floor < 1 / FLOOR_FACTOR:
                 notes.append("floor")
@@ -731,6 +741,22 @@ def sizes(database_url):
     return manage(["shell", "-v", "0", "-c", code], database_url, capture=True).stdout.strip()
 
 
+def rebuild(json_file):
+    """Write the markdown report again from a run's .json (after a change to the report)."""
+    data = json.loads(Path(json_file).read_text())
+
+    def levels_as_ints(load):
+        return {key: {int(lv): v for lv, v in by_level.items()} for key, by_level in load.items()}
+
+    for result in data["results"].values():
+        result["load"] = levels_as_ints(result["load"])
+        result["floor"] = levels_as_ints(result.get("floor", {}))
+    levels = sorted(next(iter(data["results"]["real"]["load"].values())))
+    report, _ = build_report(data["meta"], data["results"], data["soak"], levels)
+    Path(json_file).with_suffix(".md").write_text(report + data["meta"].get("footer", ""))
+    print(report)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="A few seconds, small scale (CI).")
@@ -752,7 +778,10 @@ def main():
     )
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
     parser.add_argument("--output", type=Path, default=None, help="Where to write the report.")
+    parser.add_argument("--rebuild", type=Path, help="Only rewrite the report from a .json.")
     args = parser.parse_args()
+    if args.rebuild:
+        return rebuild(args.rebuild)
     smoke = args.smoke
     scale = args.scale or ("small" if smoke else "whole")
     duration = args.duration or (1 if smoke else 5)
@@ -816,7 +845,8 @@ def main():
             "sizes": {label: sizes(url) for label, url in urls.items()},
         }
         report, misses = build_report(meta, results, soak_result, levels)
-        report += f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
+        meta["footer"] = f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
+        report += meta["footer"]
         print(report)
         if args.output:
             output = args.output
