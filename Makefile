@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help setup run serve db migrate data test test-fast test-browser test-postgres pg-start pg-stop \
-        lint fmt migrations-check check-data data-refresh lock superuser clean
+        lint fmt migrations-check check-data data-refresh lock superuser clean bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,12 @@ migrations-check: setup ## Fail if a model change has no migration
 
 check-data: setup ## Report data inconsistencies; exits non-zero on errors
 	$(MANAGE) check_data
+
+bench: setup ## Benchmark: gunicorn + PostgreSQL, real vs whole-collection data, wrk (bench/README.md)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-smoke: setup ## The benchmark in a few seconds at small scale (run by CI so it cannot rot)
+	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)
 
 SHARED ?= ../shared/data
 data-refresh: ## Copy the shared data set into fixtures/ (then `make data`)

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from treaties.dataset import load
@@ -14,3 +15,12 @@ def real_data(django_db_setup, django_db_blocker):
             report = load(settings.TREATYKB_FIXTURES_DIR)
             yield report
             transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: cached aggregates are keyed by a data version
+    that a rolled-back transaction does not restore."""
+    cache.clear()
+    yield
+    cache.clear()

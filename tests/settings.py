@@ -7,3 +7,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # No anonymous throttling in tests (tests/api/test_throttling.py turns it on for itself).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}  # noqa: F405
+
+# Whole-page caching (treaties.caching) off, so tests see each response's context; the tests
+# in tests/perf/ turn it on for themselves.
+TREATYKB_PAGE_CACHE = False

@@ -22,6 +22,7 @@ from provisions.models import Provision
 
 from . import charts
 from . import status as status_rules
+from .caching import cached_aggregate
 from .filters import ParticipantFilterSet, RatificationFilterSet
 from .models import Participant, Ratification, Statement, Treaty
 
@@ -215,12 +216,20 @@ class TreatyParticipation:
 
     @cached_property
     def world_map(self):
-        participants = Participant.objects.values_list("code", "name")
-        return charts.build_world_map(self.treaty, self.records, participants, self.as_of)
+        # Cached under the data version (treaties.caching): an edit shows at once.
+        def build():
+            participants = Participant.objects.values_list("code", "name")
+            return charts.build_world_map(self.treaty, self.records, participants, self.as_of)
+
+        return cached_aggregate("world-map", build, self.treaty.pk, self.as_of)
 
     @cached_property
     def chart(self):
-        return charts.build_parties_chart(self.treaty, self.records)
+        return cached_aggregate(
+            "parties-chart",
+            lambda: charts.build_parties_chart(self.treaty, self.records),
+            self.treaty.pk,
+        )
 
     def sort_links(self):
         """Per column: the query value that sorts by it (toggling direction) and aria-sort."""

@@ -1,13 +1,18 @@
 from django.urls import path, re_path
 
 from . import views
+from .caching import cache_page_by_data_version as cached
 
 app_name = "treaties"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached("home")(views.HomeView.as_view()), name="home"),
     path("treaties/", views.TreatyListView.as_view(), name="treaty_list"),
-    path("treaties/<slug:slug>/", views.TreatyDetailView.as_view(), name="treaty_detail"),
+    path(
+        "treaties/<slug:slug>/",
+        cached("treaty")(views.TreatyDetailView.as_view()),
+        name="treaty_detail",
+    ),
     path(
         "treaties/<slug:slug>/articles/<str:number>/",
         views.ArticleDetailView.as_view(),
@@ -33,7 +38,7 @@ urlpatterns = [
     ),
     path("countries/", views.ParticipantListView.as_view(), name="participant_list"),
     path("countries/<str:code>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
-    path("matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("matrix/", cached("matrix")(views.MatrixView.as_view()), name="matrix"),
     path("matrix.csv", views.MatrixCSVView.as_view(), name="matrix_csv"),
     path("data/", views.DataView.as_view(), name="data"),
     re_path(

@@ -221,3 +221,10 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Benchmark instrumentation (bench/README.md) ---------------------------------------------
+# TREATYKB_BENCH=1 adds an X-Query-Count header to every response and a constant /bench/floor/
+# view. Only `make bench` sets it.
+TREATYKB_BENCH = env_bool("TREATYKB_BENCH", default=False)
+if TREATYKB_BENCH:
+    MIDDLEWARE = ["treatykb.bench.QueryCountMiddleware", *MIDDLEWARE]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,3 +8,8 @@ urlpatterns = [
     path("", include("provisions.urls")),
     path("", include("treaties.urls")),
 ]
+
+if settings.TREATYKB_BENCH:  # the benchmark's floor: a constant response (bench/README.md)
+    from treatykb.bench import floor
+
+    urlpatterns.insert(0, path("bench/floor/", floor, name="bench_floor"))

@@ -1,0 +1,111 @@
+"""Cached aggregates (home, matrix, the treaty page's map) and an edit that shows at once."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.factories import (
+    ParticipantFactory,
+    PillarFactory,
+    ProvisionFactory,
+    RatificationFactory,
+    TreatyFactory,
+)
+from treaties import caching
+from treaties.participation import TreatyParticipation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.TREATYKB_PAGE_CACHE = True
+
+
+@pytest.fixture
+def treaty():
+    treaty = TreatyFactory(slug="untoc", short_title="UNTOC")
+    RatificationFactory(treaty=treaty, participant=ParticipantFactory(code="FR", name="France"))
+    return treaty
+
+
+def test_a_second_anonymous_view_of_the_home_page_is_served_from_the_cache(
+    client, treaty, page_cache, django_assert_num_queries
+):
+    first = client.get("/")
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_an_edit_to_a_treaty_shows_at_once_on_the_home_page(client, treaty, page_cache):
+    assert "UNTOC" in client.get("/").content.decode()
+    treaty.short_title = "Organized Crime Convention"
+    treaty.save()
+    assert "Organized Crime Convention" in client.get("/").content.decode()
+
+
+def test_a_new_ratification_shows_at_once_in_the_matrix(client, treaty, page_cache):
+    assert "Germany" not in client.get("/matrix/").content.decode()
+    RatificationFactory(treaty=treaty, participant=ParticipantFactory(code="DE", name="Germany"))
+    assert "Germany" in client.get("/matrix/").content.decode()
+
+
+def test_a_deleted_record_disappears_at_once_from_the_treaty_page(client, treaty, page_cache):
+    record = RatificationFactory(
+        treaty=treaty, participant=ParticipantFactory(code="DE", name="Germany")
+    )
+    assert "Germany: party" in client.get("/treaties/untoc/").content.decode()
+    record.delete()
+    page = client.get("/treaties/untoc/").content.decode()
+    assert "Germany: party" not in page
+    assert "Germany: not a participant" in page
+
+
+def test_a_pillar_tag_added_or_removed_changes_the_data_version():
+    provision = ProvisionFactory()
+    pillar = PillarFactory(slug="protection")
+    before = caching.data_version()
+    provision.pillars.add(pillar)
+    after_add = caching.data_version()
+    provision.pillars.remove(pillar)
+    assert before != after_add != caching.data_version()
+
+
+def test_the_cached_world_map_follows_an_edit(treaty, rf):
+    record = treaty.ratifications.get()
+
+    def france():
+        participation = TreatyParticipation(treaty, rf.get("/").GET)
+        return next(c for c in participation.world_map.countries if c.code == "FR")
+
+    assert france().status == "party"
+    record.withdrawal_notified_on = datetime.date(2010, 1, 1)
+    record.withdrawal_effective_on = datetime.date(2011, 1, 1)
+    record.save()
+    assert france().status == "withdrawn"
+
+
+def test_editors_always_get_a_fresh_page(client, treaty, page_cache):
+    client.get("/")
+    editor = User.objects.create_user("editor", password="x")
+    client.force_login(editor)
+    response = client.get("/")
+    assert response.context is not None  # rendered, not replayed from the cache
+
+
+def test_each_query_string_is_cached_on_its_own(client, treaty, page_cache):
+    RatificationFactory(treaty=treaty, participant=ParticipantFactory(code="DE", name="Germany"))
+    everyone = client.get("/matrix/").content.decode()
+    client.get("/matrix/?q=France")
+    assert "Germany" in everyone
+    assert "Germany" not in client.get("/matrix/?q=France").content.decode()
+
+
+def test_a_failed_page_is_not_cached(client, page_cache, treaty):
+    assert client.get("/treaties/nowhere/").status_code == 404
+    TreatyFactory(slug="nowhere")
+    assert client.get("/treaties/nowhere/").status_code == 200

@@ -1,0 +1,139 @@
+"""Costly aggregates (the home page's counts, the matrix, the world map) cached under a data
+version, so that an editor's change shows at once.
+
+The data version is a token kept in the cache. Every save, delete and many-to-many change of a
+content model (every model of the ``treaties`` and ``provisions`` apps, and their link tables)
+replaces it, at once and again when the transaction commits (so that no request can cache what
+it read before the commit under the new token). Cached aggregates are keyed by the version and
+today's date (statuses are derived as at today), so a change never needs to find and delete
+them: they are simply no longer asked for, and expire.
+
+Writes that bypass signals (``bulk_create``, ``QuerySet.update``, raw SQL) must call
+``bump_data_version()`` themselves, as ``generate_synthetic_data`` does.
+
+Across processes (gunicorn workers) the token must live in a shared cache: set ``CACHE_URL``
+(Redis) in production. With the per-process default cache a change is seen at once by the
+process that made it and, in others, within ``AGGREGATE_TIMEOUT`` at most.
+"""
+
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+
+VERSION_KEY = "treatykb:data-version"
+AGGREGATE_TIMEOUT = 300
+CONTENT_APPS = ("treaties", "provisions")
+
+
+def data_version():
+    """The current data version token (created on first use)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex[:16]
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def bump_data_version():
+    """Mark every cached aggregate as out of date."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex[:16], timeout=None)
+
+
+def aggregate_key(name, *parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    return f"treatykb:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def cached_aggregate(name, build, *parts, timeout=AGGREGATE_TIMEOUT):
+    """``build()``'s result, cached under ``name`` and ``parts`` for the current data version
+    and today's date. ``build`` must return something picklable (plain data or model rows
+    without lazy querysets)."""
+    key = aggregate_key(name, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
+def content_changed(sender, **kwargs):
+    bump_data_version()
+    transaction.on_commit(bump_data_version, using=kwargs.get("using"))
+
+
+def m2m_content_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed(sender, **kwargs)
+
+
+def content_models():
+    for label in CONTENT_APPS:
+        yield from apps.get_app_config(label).get_models()
+
+
+def connect_signals():
+    """Called from the apps' ``ready()``: every content model bumps the data version."""
+    for model in content_models():
+        uid = f"treatykb-data-version-{model._meta.label_lower}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                m2m_content_changed,
+                sender=through,
+                dispatch_uid=f"{uid}-{field.name}-m2m",
+            )
+
+
+# -- Whole responses of aggregate pages ----------------------------------------------------------
+
+CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+
+
+def cache_page_by_data_version(name, timeout=AGGREGATE_TIMEOUT):
+    """Cache a page's successful anonymous GET responses under the data version, today's date
+    and the full path (query string included). Editors (any authenticated user) always get a
+    fresh page. The middleware still runs on every response (security headers, CSP), so only
+    the view's own work is saved: for the pages that are aggregates of the whole data set (the
+    home page's counts, the matrix, the treaty page's map). ``TREATYKB_PAGE_CACHE = False``
+    turns it off (the test settings do, so that tests see each response's context)."""
+
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            if (
+                not getattr(settings, "TREATYKB_PAGE_CACHE", True)
+                or request.method not in ("GET", "HEAD")
+                or request.user.is_authenticated
+            ):
+                return view(request, *args, **kwargs)
+            key = aggregate_key(f"page:{name}", request.get_full_path())
+            stored = cache.get(key)
+            if stored is not None:
+                status, headers, content = stored
+                response = HttpResponse(content, status=status)
+                for header, value in headers.items():
+                    response[header] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming:
+                headers = {h: response[h] for h in CACHED_HEADERS if h in response}
+                cache.set(key, (200, headers, response.content), timeout)
+            return response
+
+        wrapped.__name__ = getattr(view, "__name__", "cached_view")
+        wrapped.__doc__ = view.__doc__
+        wrapped.view_class = getattr(view, "view_class", None)
+        return wrapped
+
+    return decorator
