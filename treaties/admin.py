@@ -26,6 +26,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst, slugify
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from . import status as status_rules
@@ -107,6 +108,18 @@ class PrefetchedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return [(None, options, 0)]
 
 
+class HistoryDisplay(HistoricalRecordContextHelper):
+    """Changes as editors read them: 'Pillars: Prevention → Prevention, Protection'."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value) or "none"
+        if value is None or value == "":
+            return "–"
+        return value
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="A UTF-8 CSV file (at most 2 MB).")
 
@@ -168,6 +181,9 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 super().__init__(*args, **kwargs)
 
         return HistoricalVersionForm
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryDisplay(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
         historic = to_historic(obj)
