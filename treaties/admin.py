@@ -31,7 +31,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from . import services
 from . import status as status_rules
 from .history import grouped_history
-from .models import Participant, Ratification, Statement, Treaty
+from .models import EntryIntoForceBasis, Participant, Ratification, Statement, Treaty
 
 IMPORT_SESSION_KEY = "treatykb_admin_imports"
 
@@ -153,6 +153,9 @@ class EditorialAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
             "export_url": self.admin_url("export") + self.query_string(request),
             "import_url": self.admin_url("import") if self.can_import(request) else None,
+            "deleted_url": (
+                self.admin_url("deleted") if self.has_change_permission(request) else None
+            ),
         }
         with grouped_history(user=request.user):
             return super().changelist_view(request, extra_context)
@@ -207,8 +210,56 @@ class EditorialAdmin(SimpleHistoryAdmin):
         extra = [
             path("export.csv", self.admin_site.admin_view(self.export_view), name=f"{info}_export"),
             path("import/", self.admin_site.admin_view(self.import_view), name=f"{info}_import"),
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{info}_deleted"),
         ]
         return extra + super().get_urls()
+
+    # -- deleted records: see them as they were, and restore them ------------------------------
+    deleted_select_related = ()
+
+    def deleted_label(self, record):
+        """The deleted object's name, from its last historical record."""
+        obj = record.history_object
+        for name in self.deleted_select_related:
+            setattr(obj, name, getattr(record, name))
+        try:
+            return str(obj)
+        except models.ObjectDoesNotExist:
+            return f"{self.model._meta.verbose_name} {record.pk}"
+
+    def deleted_view(self, request):
+        """The most recent deletions whose object is gone, each with a link to restore it."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        history = self.model.history.model
+        pk_name = self.model._meta.pk.attname
+        still_there = self.model._default_manager.filter(pk=models.OuterRef(pk_name))
+        records = list(
+            history.objects.filter(history_type="-")
+            .exclude(models.Exists(still_there))
+            .select_related("history_user", *self.deleted_select_related)
+            .order_by("-history_date")[:100]
+        )
+        opts = self.model._meta
+        rows = [
+            {
+                "label": self.deleted_label(record),
+                "record": record,
+                "previous_url": self.admin_url(
+                    "simple_history", getattr(record, pk_name), record.history_id
+                ),
+                "history_url": self.admin_url("history", getattr(record, pk_name)),
+            }
+            for record in records
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": f"Deleted {opts.verbose_name_plural}",
+            "rows": rows,
+            "changelist_url": self.admin_url("changelist"),
+        }
+        return TemplateResponse(request, "admin/treatykb/deleted.html", context)
 
     # -- CSV export ----------------------------------------------------------------------------
     def get_export_fields(self, request):
@@ -614,8 +665,24 @@ class RatificationImportForm(ImportForm):
     )
 
 
+class RatificationForm(forms.ModelForm):
+    """Entry into force: a date a source states is kept; otherwise it is computed on save from
+    the treaty's rule (so a computed date is never typed in, and clearing it recomputes it)."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("entry_into_force_basis") == EntryIntoForceBasis.STATED:
+            if not data.get("entry_into_force_on"):
+                self.add_error("entry_into_force_on", "Give the date the source states.")
+        elif "entry_into_force_on" in data:
+            data["entry_into_force_on"] = None
+            data["entry_into_force_basis"] = ""
+        return data
+
+
 @admin.register(Ratification)
 class RatificationAdmin(EditorialAdmin):
+    form = RatificationForm
     list_display = (
         "participant",
         "treaty",
@@ -642,6 +709,7 @@ class RatificationAdmin(EditorialAdmin):
     readonly_fields = ("status_display", "created_at", "modified_at")
     import_form = RatificationImportForm
     import_help_template = "admin/treatykb/import_ratifications_help.html"
+    deleted_select_related = ("participant", "treaty")
     fieldsets = (
         (None, {"fields": ("treaty", "participant", "recorded_name", "status_display")}),
         ("Signature and consent", {"fields": ("signature_on", "consent_kind", "consent_on")}),
@@ -650,8 +718,8 @@ class RatificationAdmin(EditorialAdmin):
             {
                 "fields": ("entry_into_force_on", "entry_into_force_basis"),
                 "description": (
-                    "Leave both empty (or the basis 'computed') to compute the date from the "
-                    "treaty's rule; choose 'stated by the source' to keep a date a source gives."
+                    "Computed from the treaty's rule when the record is saved, unless the basis "
+                    "is 'stated by the source': then the date you give is kept."
                 ),
             },
         ),
@@ -756,6 +824,10 @@ class StatementAdmin(EditorialAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return provisions_field(super(), db_field, request, **kwargs)
+
+    def deleted_label(self, record):
+        reference = f" on art. {record.article_reference}" if record.article_reference else ""
+        return f"{record.get_kind_display()}{reference}: {record.text[:80]}"
 
     @admin.display(description="participant", ordering="ratification__participant__name")
     def participant(self, obj):

@@ -308,3 +308,53 @@ def test_a_statement_saved_on_its_own_page_is_linked_to_its_articles(editor_clie
     )
     assert response.status_code == 302
     assert list(statement.provisions.all()) == [article]
+
+
+def test_a_deleted_record_is_listed_and_can_be_restored(editor_client, untoc):
+    record = RatificationFactory(treaty=untoc, participant=ParticipantFactory(name="Ruritania"))
+    pk = record.pk
+    url = reverse("admin:treaties_ratification_delete", args=[pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Ratification.objects.filter(pk=pk).exists()
+    deleted = editor_client.get(reverse("admin:treaties_ratification_deleted"))
+    row = deleted.context["rows"][0]
+    assert row["label"] == "Ruritania – UNTOC"
+    assert row["record"].history_user.username == "editor"
+    form = editor_client.get(row["previous_url"]).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "treaty": untoc.pk,
+            "signature_on": "2001-01-10",
+            "consent_on": "2004-03-01",
+        }
+    )
+    response = editor_client.post(row["previous_url"], data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    restored = Ratification.objects.get(pk=pk)
+    assert restored.participant.name == "Ruritania"
+    assert restored.history.first().history_change_reason.startswith("Restored the version")
+
+
+def test_entry_into_force_is_computed_unless_a_source_states_it(editor_client, untoc):
+    participant = ParticipantFactory()
+    values = {"consent_kind": "accession", "consent_on": "2012-03-04"}
+    data = ratification_data(
+        untoc, participant, entry_into_force_on="2099-01-01", entry_into_force_basis="computed"
+    )
+    editor_client.post(reverse(ADD_RATIFICATION), {**data, **values})
+    record = Ratification.objects.get(participant=participant)
+    assert record.entry_into_force_on == datetime.date(2012, 4, 3)
+    url = reverse("admin:treaties_ratification_change", args=[record.pk])
+    stated = {**data, **values, "entry_into_force_basis": "stated", "entry_into_force_on": ""}
+    response = editor_client.post(url, stated)
+    assert response.context["adminform"].form.errors["entry_into_force_on"] == [
+        "Give the date the source states."
+    ]
+    stated["entry_into_force_on"] = "2012-04-05"
+    assert editor_client.post(url, stated).status_code == 302
+    record.refresh_from_db()
+    assert (record.entry_into_force_on, record.entry_into_force_basis) == (
+        datetime.date(2012, 4, 5),
+        "stated",
+    )
