@@ -30,29 +30,41 @@ def _pending():
 def grouped_history(user=None, reason=""):
     """One historical record per object changed inside the block, written at its end.
 
-    Nested blocks join the outermost one. Nothing is written if the block raises."""
-    if _pending() is not None:
-        yield
-        return
-    _state.pending = {}
+    Nested blocks join the outermost one; an object is recorded with the author and reason of
+    the innermost block that gives them. Nothing is written if the block raises."""
+    outermost = _pending() is None
+    if outermost:
+        _state.pending, _state.context = {}, []
+    _state.context.append((user, reason))
     try:
         yield
         pending = _state.pending
     finally:
-        _state.pending = None
-    _flush(pending, user, reason)
+        _state.context.pop()
+        if outermost:
+            _state.pending = _state.context = None
+    if outermost:
+        _flush(pending)
 
 
-def _flush(pending, user, reason):
+def _current_context():
+    user, reason = None, ""
+    for block_user, block_reason in reversed(_state.context):
+        user = user or block_user
+        reason = reason or block_reason
+    return user, reason
+
+
+def _flush(pending):
     missing = defaultdict(list)
-    for (records, pk), (instance, _history_type) in pending.items():
+    for (records, pk), (instance, _type, _user, _reason) in pending.items():
         if instance is None:
             missing[records].append(pk)
     fetched = {}
     for records, pks in missing.items():
         for obj in records.cls._default_manager.filter(pk__in=pks):
             fetched[(records, obj.pk)] = obj
-    for (records, pk), (instance, history_type) in pending.items():
+    for (records, pk), (instance, history_type, user, reason) in pending.items():
         instance = instance if instance is not None else fetched.get((records, pk))
         if instance is None:  # deleted later in the block: its deletion is recorded already
             continue
@@ -81,13 +93,13 @@ class TrackedHistory(HistoricalRecords):
         previous = pending.get(key)
         if previous is not None and previous[1] == "+":
             history_type = "+"
-        pending[key] = (instance, history_type)
+        pending[key] = (instance, history_type, *_current_context())
 
     def _record_pk(self, pk):
         """Record the object with primary key ``pk`` (only its key is at hand)."""
         pending = _pending()
         if pending is not None:
-            pending.setdefault((self, pk), (None, "~"))
+            pending.setdefault((self, pk), (None, "~", *_current_context()))
             return
         obj = self.cls._default_manager.filter(pk=pk).first()
         if obj is not None:

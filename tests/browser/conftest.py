@@ -30,6 +30,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+PASSWORD = "browser-test-password-42"
+CREATE_EDITOR = (
+    "from django.contrib.auth.models import Group, User; "
+    f"editor = User.objects.create_user('editor', password='{PASSWORD}', is_staff=True); "
+    "editor.groups.add(Group.objects.get(name='Editors'))"
+)
+
+
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
@@ -46,7 +54,8 @@ def free_port():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Base URL of a running Treaty KB with the full data set (and an admin account
-    ``admin`` / ``browser-test-password-42``)."""
+    ``admin`` / ``browser-test-password-42``, and an ``editor`` with the same password in the
+    Editors group)."""
     database = tmp_path_factory.mktemp("site") / "site.sqlite3"
     env = {
         **os.environ,
@@ -61,6 +70,7 @@ def site(tmp_path_factory):
         ["migrate", "--noinput", "-v0"],
         ["load_treaty_data"],
         ["createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.org"],
+        ["shell", "-c", CREATE_EDITOR],
     ):
         subprocess.run(manage + command, env=env, check=True, cwd=ROOT, capture_output=True)
     port = free_port()

@@ -1,0 +1,204 @@
+"""The editors' workspace for articles, pillars and the concordance (see treaties/admin.py for
+the shared base: history, grouped history records, CSV export and import)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch
+from django.utils.html import format_html
+
+from treaties.admin import EditorialAdmin, ImportForm, provisions_field
+
+from . import services
+from .models import Pillar, Provision, Topic
+
+
+class CompletenessFilter(admin.SimpleListFilter):
+    title = "completeness"
+    parameter_name = "completeness"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("untagged", "Untagged (no pillar)"),
+            ("incomplete", "Text incomplete"),
+            ("complete", "Tagged, with complete text"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "untagged":
+            return queryset.untagged()
+        if self.value() == "incomplete":
+            return queryset.incomplete()
+        if self.value() == "complete":
+            return queryset.exclude(pillars__isnull=True).exclude(text_incomplete=True)
+        return queryset
+
+
+class DivisionFilter(admin.SimpleListFilter):
+    title = "division"
+    parameter_name = "division"
+
+    def lookups(self, request, model_admin):
+        treaty = request.GET.get("treaty__id__exact")
+        rows = Provision.objects.exclude(division="")
+        if treaty and treaty.isdigit():
+            rows = rows.filter(treaty_id=treaty)
+        divisions = rows.order_by("division").values_list("division", flat=True).distinct()
+        return [(d, d if len(d) <= 60 else d[:59] + "…") for d in divisions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(division=self.value())
+        return queryset
+
+
+class TagImportForm(ImportForm):
+    mode = forms.ChoiceField(
+        choices=[
+            (services.ADD, "Add the pillars to those an article has"),
+            (services.REPLACE, "Replace an article's pillars with these (an empty cell untags it)"),
+        ],
+        initial=services.ADD,
+        widget=forms.RadioSelect,
+    )
+
+
+@admin.register(Provision)
+class ProvisionAdmin(EditorialAdmin):
+    list_display = (
+        "treaty",
+        "number",
+        "heading",
+        "division",
+        "pillar_list",
+        "text_state",
+        "public_page",
+    )
+    list_display_links = ("number", "heading")
+    list_select_related = ("treaty",)
+    list_filter = ("treaty", "pillars", CompletenessFilter, DivisionFilter, "text_incomplete")
+    search_fields = ("heading", "text", "number")
+    ordering = ("treaty__position", "sort_key")
+    autocomplete_fields = ("related",)
+    readonly_fields = ("public_page", "modified_at")
+    export_exclude = ("public_page",)
+    import_form = TagImportForm
+    import_help_template = "admin/treatykb/import_tags_help.html"
+    fieldsets = (
+        (None, {"fields": ("treaty", "number", "heading", "heading_verified", "division")}),
+        ("Text", {"fields": ("text", "text_incomplete")}),
+        ("Tags and links", {"fields": ("pillars", "related")}),
+        ("Record", {"fields": ("public_page", "modified_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("treaty")
+            .prefetch_related(Prefetch("pillars", queryset=Pillar.objects.order_by("position")))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pk:
+            return ("treaty", "number", *self.readonly_fields)
+        return self.readonly_fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "pillars":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return provisions_field(super(), db_field, request, **kwargs)
+
+    @admin.display(description="pillars")
+    def pillar_list(self, obj):
+        return ", ".join(p.name for p in obj.pillars.all()) or "untagged"
+
+    @admin.display(description="text", ordering="text_incomplete")
+    def text_state(self, obj):
+        return "incomplete" if obj.text_incomplete else "complete"
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    # -- bulk pillar actions: one "add"/"remove" action per pillar ------------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            return actions
+        for pillar in Pillar.objects.all():
+            for verb, service in (("add", services.add_pillar), ("remove", services.remove_pillar)):
+                name = f"{verb}_pillar_{pillar.slug}"
+                description = (
+                    f"Tag selected with pillar: {pillar.name}"
+                    if verb == "add"
+                    else f"Untag selected from pillar: {pillar.name}"
+                )
+                actions[name] = (self.pillar_action(service, pillar, verb), name, description)
+        return actions
+
+    def pillar_action(self, service, pillar, verb):
+        def action(modeladmin, request, queryset):
+            count = service(
+                queryset, pillar, user=request.user, reason=f"Bulk {verb}: {pillar.name}"
+            )
+            done = "tagged with" if verb == "add" else "untagged from"
+            modeladmin.message_user(
+                request, f"{count} provision(s) {done} {pillar.name}.", messages.SUCCESS
+            )
+
+        return action
+
+    def can_import(self, request):
+        """Importing tags only changes articles."""
+        return self.has_change_permission(request)
+
+    def import_options(self, cleaned_data):
+        return {"mode": cleaned_data["mode"]}
+
+    def run_import(self, content, options, *, apply, user, reason):
+        return services.import_provision_tags(
+            content, options.get("mode", services.ADD), apply=apply, user=user, reason=reason
+        )
+
+
+@admin.register(Pillar)
+class PillarAdmin(EditorialAdmin):
+    list_display = ("name", "slug", "position", "description", "provision_count")
+    list_editable = ("position",)
+    search_fields = ("name", "slug")
+    ordering = ("position",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(provision_count=Count("provisions"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("slug",) if obj is not None and obj.pk else ()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.display(description="articles", ordering="provision_count")
+    def provision_count(self, obj):
+        return obj.provision_count
+
+
+@admin.register(Topic)
+class TopicAdmin(EditorialAdmin):
+    list_display = ("name", "slug", "position", "provision_count")
+    list_editable = ("position",)
+    search_fields = ("name", "slug", "description")
+    autocomplete_fields = ("provisions",)
+    ordering = ("position",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(provision_count=Count("provisions"))
+
+    @admin.display(description="articles", ordering="provision_count")
+    def provision_count(self, obj):
+        return obj.provision_count
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return provisions_field(super(), db_field, request, **kwargs)

@@ -1,0 +1,105 @@
+"""Writes on articles that span rows: tagging many articles with a pillar, and importing pillar
+tags from CSV (the admin's import page and ``manage.py import_provision_tags``).
+
+Every write runs in one transaction and is recorded in the change history (one record per
+article, with its author and a reason).
+"""
+
+from django.db import transaction
+
+from treaties.history import grouped_history
+from treaties.services import CHANGE, REJECT, UNCHANGED, ImportReport, RowOutcome, read_csv
+
+from .models import Pillar, Provision
+
+TAG_COLUMNS = ["treaty_slug", "number", "pillars"]
+ADD, REPLACE = "add", "replace"
+MODES = (ADD, REPLACE)
+
+
+def add_pillar(provisions, pillar, *, user=None, reason=""):
+    """Tag the provisions with the pillar; returns how many were not tagged with it before."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        untagged = list(
+            Provision.objects.filter(pk__in=[p.pk for p in provisions]).exclude(pillars=pillar)
+        )
+        pillar.provisions.add(*untagged)
+    return len(untagged)
+
+
+def remove_pillar(provisions, pillar, *, user=None, reason=""):
+    """Untag the provisions; returns how many were tagged with it before."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        tagged = list(Provision.objects.filter(pk__in=[p.pk for p in provisions], pillars=pillar))
+        pillar.provisions.remove(*tagged)
+    return len(tagged)
+
+
+def pillar_names(slugs, pillars_by_slug):
+    return (
+        ", ".join(
+            pillars_by_slug[slug].name
+            for slug in sorted(slugs, key=lambda s: pillars_by_slug[s].position)
+        )
+        or "–"
+    )
+
+
+def import_provision_tags(content, mode=ADD, *, apply=False, user=None, reason=""):
+    """Check (and with ``apply``, write) a CSV of pillar tags.
+
+    Columns: ``treaty_slug``, ``number`` (the article number as written, e.g. '16 bis') and
+    ``pillars`` (pillar slugs separated by semicolons, e.g. 'protection;cooperation'). Mode
+    ``add`` adds the pillars to those an article has; ``replace`` makes them its only pillars
+    (an empty cell then untags it). Nothing is written unless every row is valid."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    report = ImportReport(kind="pillar tags")
+    rows, report.errors = read_csv(content, TAG_COLUMNS)
+    if report.errors:
+        return report
+    pillars = {p.slug: p for p in Pillar.objects.all()}
+    provisions = {
+        (p.treaty.slug, p.number): p
+        for p in Provision.objects.select_related("treaty").prefetch_related("pillars")
+    }
+    treaty_slugs = {slug for slug, _ in provisions}
+    seen, pending = {}, []
+    for line, row in rows:
+        errors = []
+        slug, number = row["treaty_slug"], row["number"]
+        provision = provisions.get((slug, number))
+        if slug not in treaty_slugs:
+            errors.append(f"unknown treaty_slug '{slug}'")
+        elif provision is None:
+            errors.append(f"{slug} has no article '{number}'")
+        wanted = [s.strip() for s in row["pillars"].split(";") if s.strip()]
+        unknown = [s for s in wanted if s not in pillars]
+        if unknown:
+            errors.append(
+                f"unknown pillar(s) {', '.join(unknown)} (one of {', '.join(sorted(pillars))})"
+            )
+        if not wanted and mode == ADD:
+            errors.append("no pillar to add")
+        label = str(provision) if provision else f"{slug} art. {number}"
+        if not errors and (slug, number) in seen:
+            errors.append(f"a second row for this article (see line {seen[(slug, number)]})")
+        if errors:
+            report.rows.append(RowOutcome(line, REJECT, label, errors=errors))
+            continue
+        seen[(slug, number)] = line
+        before = {p.slug for p in provision.pillars.all()}
+        after = set(wanted) if mode == REPLACE else before | set(wanted)
+        changes = []
+        if after != before:
+            changes = [("pillars", pillar_names(before, pillars), pillar_names(after, pillars))]
+        outcome = RowOutcome(line, CHANGE if changes else UNCHANGED, label, changes=changes)
+        report.rows.append(outcome)
+        pending.append((outcome, provision, [pillars[s] for s in after]))
+    if apply and report.ok:
+        with transaction.atomic(), grouped_history(user=user, reason=reason or "CSV import"):
+            for outcome, provision, wanted in pending:
+                if outcome.action == CHANGE:
+                    provision.pillars.set(wanted)
+        report.applied = True
+    return report
