@@ -453,6 +453,7 @@ class TreatyAdmin(EditorialAdmin):
     list_display = (
         "short_title",
         "slug",
+        "core",
         "kind",
         "organisation",
         "parent",
@@ -463,7 +464,7 @@ class TreatyAdmin(EditorialAdmin):
     )
     list_select_related = ("parent",)
     search_fields = ("short_title", "full_title", "slug")
-    list_filter = ("kind", "organisation", "scope")
+    list_filter = ("core", "kind", "organisation", "scope")
     readonly_fields = ("slug", "links", "modified_at")
     export_exclude = ()
     fieldsets = (
@@ -488,7 +489,7 @@ class TreatyAdmin(EditorialAdmin):
         ),
         ("Text", {"fields": ("preamble", "preamble_incomplete", "sources")}),
         ("Participant data", {"fields": ("status_as_at", "status_note")}),
-        ("Record", {"fields": ("position", "modified_at")}),
+        ("Record", {"fields": ("position", "core", "modified_at")}),
     )
 
     def get_queryset(self, request):

@@ -255,6 +255,7 @@ class DataSet:
                 "organisation": meta.get("organisation", ""),
                 "scope": meta.get("scope", ""),
                 "position": meta.get("position", 0),
+                "core": bool(meta.get("core", False)),
                 "adopted_on": parse_date(data.get("adopted_on"), where, self.problems),
                 "adopted_at": data.get("adopted_at") or "",
                 "adopted_by": data.get("adopted_by") or "",

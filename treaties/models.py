@@ -33,6 +33,11 @@ class Scope(models.TextChoices):
     REGIONAL = "regional", "Regional"
 
 
+# Treaties shown by default where a page cannot show them all (treaties.participation).
+DEFAULT_FEATURED = 4
+MAX_FEATURED = 12
+
+
 class TreatyQuerySet(models.QuerySet):
     def with_counts(self, as_of=None):
         """Annotate ``party_count``, ``signatory_count`` (signed, not bound) and
@@ -50,6 +55,17 @@ class TreatyQuerySet(models.QuerySet):
 
     def for_display(self):
         return self.select_related("parent")
+
+    def core_first(self):
+        """The core instruments first, then every other treaty, each in list order."""
+        return self.order_by("-core", "position", "slug")
+
+    def featured(self):
+        """The treaties every page shows by default, as a list, in one query: the core
+        instruments (at most ``MAX_FEATURED``); in a data set with none marked core (synthetic
+        or test data), the first ``DEFAULT_FEATURED`` treaties in list order."""
+        rows = list(self.core_first()[:MAX_FEATURED])
+        return [t for t in rows if t.core] or rows[:DEFAULT_FEATURED]
 
 
 def count_of(queryset):
@@ -138,6 +154,14 @@ class Treaty(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in lists (oldest instrument first)."
     )
+    core = models.BooleanField(
+        default=False,
+        help_text=(
+            "One of the core instruments the knowledge base is about: listed first, shown by "
+            "default in the matrix and the participants list, and on every participant's profile "
+            "even without a record."
+        ),
+    )
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = TreatyQuerySet.as_manager()
@@ -152,6 +176,7 @@ class Treaty(models.Model):
                 condition=~Q(parent=models.F("pk")), name="treaty_not_its_own_parent"
             ),
         ]
+        indexes = [models.Index(fields=["modified_at"], name="treaty_modified_idx")]
 
     def __str__(self):
         return self.short_title
@@ -259,6 +284,7 @@ class Participant(models.Model):
                 name="participant_code_is_iso_alpha2_when_there_is_one",
             ),
         ]
+        indexes = [models.Index(fields=["modified_at"], name="participant_modified_idx")]
 
     def __str__(self):
         return self.name
@@ -467,7 +493,10 @@ class Ratification(models.Model):
         return f"{self.participant} – {self.treaty}"
 
     def get_absolute_url(self):
-        return f"{self.participant.get_absolute_url()}#{self.treaty.slug}"
+        """The record's section of the participant's profile (``?treaty=`` finds the page of
+        a treaty that is not a core instrument)."""
+        query = "" if self.treaty.core else f"?treaty={self.treaty.slug}"
+        return f"{self.participant.get_absolute_url()}{query}#{self.treaty.slug}"
 
     def status_at(self, as_of=None):
         """The derived status as at ``as_of`` (today when None); mirrors ``with_status()``."""
@@ -616,6 +645,7 @@ class Statement(models.Model):
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_has_text"),
         ]
+        indexes = [models.Index(fields=["modified_at"], name="statement_modified_idx")]
 
     def __str__(self):
         where = f" on art. {self.article_reference}" if self.article_reference else ""

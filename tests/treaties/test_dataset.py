@@ -42,6 +42,13 @@ def test_every_article_is_loaded(slug, articles):
 
 
 @pytest.mark.django_db
+def test_the_four_treaties_are_the_core_instruments_in_their_order():
+    core = Treaty.objects.filter(core=True).order_by("position")
+    assert [t.slug for t in core] == SLUGS
+    assert Treaty.objects.featured() == list(core)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_participant_row_is_a_ratification_record(slug):
     rows = status_table(slug)
