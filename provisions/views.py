@@ -1,8 +1,11 @@
 """Reading pages for provisions: the pillars, the side-by-side comparison and search."""
 
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import BigIntegerField, Case, Count, F, Prefetch, Q, Value, When
+from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from treaties.caching import cached_aggregate
 from treaties.citations import layout
 from treaties.models import Treaty
 
@@ -17,24 +20,55 @@ def ordered_pillars():
     return Prefetch("pillars", queryset=Pillar.objects.order_by("position", "slug"))
 
 
+OTHERS = 0  # the group of every treaty not shown in a column of its own
+
+
+def pillar_counts(treaties):
+    """{(pillar id, treaty id or OTHERS): number of tagged articles}, for ``treaties`` and for
+    every other treaty together; one query, cached under the data version."""
+    ids = [treaty.pk for treaty in treaties]
+
+    def build():
+        group = (
+            Case(
+                When(provision__treaty_id__in=ids, then=F("provision__treaty_id")),
+                default=Value(OTHERS),
+                output_field=BigIntegerField(),
+            )
+            if ids
+            else Value(OTHERS)
+        )
+        rows = (
+            Provision.pillars.through.objects.annotate(group=group)
+            .values("pillar_id", "group")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        return {(row["pillar_id"], row["group"]): row["count"] for row in rows}
+
+    return cached_aggregate("pillar-counts", build, tuple(ids))
+
+
 def pillar_table(treaties):
-    """One row per pillar: the pillar, a cell per treaty (in the order of ``treaties``) with
-    the number of its articles tagged with the pillar, and the total. Two queries, whatever the
-    number of provisions."""
-    counts = {
-        (row["pillar_id"], row["provision__treaty_id"]): row["count"]
-        for row in Provision.pillars.through.objects.values("pillar_id", "provision__treaty_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
+    """One row per pillar: the pillar, a cell per treaty (in the order of ``treaties``: the
+    featured ones) with the number of its articles tagged with the pillar, the same for every
+    other treaty together (``others``), and the total. Two queries at most (the counts are
+    cached), whatever the number of treaties and provisions."""
+    counts = pillar_counts(treaties)
     rows = []
     for pillar in Pillar.objects.order_by("position", "slug"):
         cells = [
             {"treaty": treaty, "count": counts.get((pillar.pk, treaty.pk), 0)}
             for treaty in treaties
         ]
+        others = counts.get((pillar.pk, OTHERS), 0)
         rows.append(
-            {"pillar": pillar, "cells": cells, "total": sum(cell["count"] for cell in cells)}
+            {
+                "pillar": pillar,
+                "cells": cells,
+                "others": others,
+                "total": sum(cell["count"] for cell in cells) + others,
+            }
         )
     return rows
 
@@ -46,7 +80,8 @@ def filter_messages(filterset):
 
 
 class PillarListView(ListView):
-    """/pillars/: the four pillars, what they cover, how many articles of each treaty serve them."""
+    """/pillars/: the four pillars, what they cover, how many articles of each core instrument
+    (and of the other treaties together) serve them."""
 
     template_name = "provisions/pillar_list.html"
     context_object_name = "pillars"
@@ -55,26 +90,45 @@ class PillarListView(ListView):
         return Pillar.objects.order_by("position", "slug")
 
     def get_context_data(self, **kwargs):
-        treaties = list(Treaty.objects.order_by("position", "slug"))
+        treaties = Treaty.objects.featured()
         return super().get_context_data(
-            treaties=treaties, pillar_rows=pillar_table(treaties), **kwargs
+            treaties=treaties,
+            pillar_rows=pillar_table(treaties),
+            other_treaty_count=Treaty.objects.count() - len(treaties),
+            **kwargs,
         )
 
 
+OTHER_TREATIES_PER_PAGE = 25
+
+
+def page_number(request):
+    raw = request.GET.get("page", "1")
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404(f"'{raw}' is not a page number.") from None
+
+
 class PillarDetailView(DetailView):
-    """/pillars/<slug>/: every provision tagged with the pillar, grouped by treaty."""
+    """/pillars/<slug>/: every provision of the core instruments tagged with the pillar,
+    grouped by treaty; then the other treaties with articles tagged with it, with their
+    number, a page at a time (``?page=``)."""
 
     model = Pillar
 
     def get_context_data(self, **kwargs):
         pillar = self.object
+        featured = Treaty.objects.featured()
+        ids = [treaty.pk for treaty in featured]
         tagged = (
             Provision.objects.filter(pillars=pillar)
             .prefetch_related(ordered_pillars())
             .order_by("sort_key")
         )
         treaties = (
-            Treaty.objects.order_by("position", "slug")
+            Treaty.objects.filter(pk__in=ids)
+            .order_by("-core", "position", "slug")
             .annotate(
                 article_count=Count("provisions", distinct=True),
                 untagged_incomplete_count=Count(
@@ -85,34 +139,71 @@ class PillarDetailView(DetailView):
             )
             .prefetch_related(Prefetch("provisions", queryset=tagged, to_attr="tagged"))
         )
+        others = (
+            Treaty.objects.exclude(pk__in=ids)
+            .filter(provisions__pillars=pillar)
+            .annotate(tagged_count=Count("provisions"))
+            .order_by("position", "slug")
+        )
+        other_count = others.count()
+        paginator = Paginator(range(other_count), OTHER_TREATIES_PER_PAGE)
+        number = page_number(self.request)
+        if not 1 <= number <= paginator.num_pages:
+            raise Http404(f"There is no page {number}: this list has {paginator.num_pages}.")
+        start = (number - 1) * OTHER_TREATIES_PER_PAGE
+        page_obj = paginator.page(number)
         return super().get_context_data(
             treaties=treaties,
+            other_treaties=list(others[start : start + OTHER_TREATIES_PER_PAGE]),
+            other_count=other_count,
+            page_obj=page_obj,
+            paginator=paginator,
+            page_range=paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
             other_pillars=Pillar.objects.exclude(pk=pillar.pk).order_by("position"),
             **kwargs,
         )
 
 
+MAX_COMPARED = 12
+
+
 class CompareView(TemplateView):
-    """/compare/: two to four instruments side by side, one row per concordance topic."""
+    """/compare/: instruments side by side, one row per concordance topic: the core
+    instruments, or those chosen with ``?treaty=`` (two to ``MAX_COMPARED``)."""
 
     template_name = "provisions/compare.html"
 
     def get_context_data(self, **kwargs):
-        treaties = list(Treaty.objects.order_by("position", "slug"))
-        requested = [slug.strip() for slug in self.request.GET.getlist("treaty") if slug.strip()]
-        known = {treaty.slug for treaty in treaties}
-        messages = [
-            f"There is no instrument '{slug}'; use " + ", ".join(t.slug for t in treaties) + "."
-            for slug in dict.fromkeys(requested)
-            if slug not in known
+        featured = Treaty.objects.featured()
+        requested = list(
+            dict.fromkeys(s.strip() for s in self.request.GET.getlist("treaty") if s.strip())
+        )
+        messages = []
+        if len(requested) > MAX_COMPARED:
+            messages.append(
+                f"At most {MAX_COMPARED} instruments can be compared at once; "
+                f"the first {MAX_COMPARED} named are shown."
+            )
+            requested = requested[:MAX_COMPARED]
+        found = {
+            treaty.slug: treaty
+            for treaty in Treaty.objects.filter(slug__in=requested).order_by("position", "slug")
+        }
+        messages += [
+            f"There is no instrument '{slug}'; use " + ", ".join(t.slug for t in featured) + "."
+            for slug in requested
+            if slug not in found
         ]
-        chosen = [treaty for treaty in treaties if treaty.slug in requested]
+        chosen = list(found.values())
         if requested and len(chosen) < 2:
             messages.append(
-                "Choose at least two instruments to compare; all of them are shown instead."
+                "Choose at least two instruments to compare; the core instruments are shown "
+                "instead."
             )
         if len(chosen) < 2:
-            chosen = treaties
+            chosen = featured
+        # The checkboxes: the core instruments and any other treaty chosen.
+        treaties = [*featured, *(t for t in chosen if t not in featured)]
         provisions = (
             Provision.objects.filter(treaty__in=chosen)
             .select_related("treaty")
@@ -182,6 +273,15 @@ class SearchView(ListView):
             queryset = queryset.order_by("treaty__position", "sort_key")
         return queryset
 
+    def treaty_choices(self):
+        """The instrument select: the core instruments and the treaty searched, if another
+        (any treaty's slug works in ``?treaty=``; the select does not list the collection)."""
+        featured = Treaty.objects.featured()
+        chosen = (self.filterset.form.cleaned_data or {}).get("treaty")
+        if chosen is not None and chosen not in featured:
+            return [*featured, chosen]
+        return featured
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -210,7 +310,7 @@ class SearchView(ListView):
             searching=self.searching,
             filterset=self.filterset,
             messages=self.messages,
-            treaties=Treaty.objects.order_by("position", "slug"),
+            treaties=self.treaty_choices(),
             pillars=Pillar.objects.order_by("position", "slug"),
             selected_treaty=self.request.GET.get("treaty", ""),
             selected_pillars=self.request.GET.getlist("pillar"),

@@ -183,15 +183,27 @@ MODIFIED_SINCE_HELP = (
 )
 
 
+LISTED_SLUGS = 12  # an error names at most this many treaties (the collection may hold 600)
+
+
 class TreatySlugField(forms.ModelChoiceField):
     def to_python(self, value):
         try:
             return super().to_python(value)
         except ValidationError:
-            known = ", ".join(self.queryset.order_by("position").values_list("slug", flat=True))
-            raise invalid(
-                f"Unknown treaty '{value}'. Use one of: {known}.", code="invalid_choice"
-            ) from None
+            slugs = list(
+                self.queryset.order_by("-core", "position", "slug").values_list("slug", flat=True)[
+                    : LISTED_SLUGS + 1
+                ]
+            )
+            if len(slugs) > LISTED_SLUGS:
+                hint = (
+                    f"Use a treaty's slug, e.g. {', '.join(slugs[:LISTED_SLUGS])}, … "
+                    "(/api/v1/treaties/ lists them all)."
+                )
+            else:
+                hint = f"Use one of: {', '.join(slugs)}."
+            raise invalid(f"Unknown treaty '{value}'. {hint}", code="invalid_choice") from None
 
 
 class TreatySlugFilter(DescribedStringMixin, django_filters.ModelChoiceFilter):

@@ -3,8 +3,14 @@
 - ``TreatyParticipation``: a treaty page's participation section (the filtered, sortable
   participants table, the world map and the parties-over-time chart), also behind its CSV.
 - ``ParticipationMixin``: mixed into ``TreatyDetailView`` to add that section to the page.
-- ``status_grid``: participants × instruments, for the participants list and the matrix.
-- ``participant_profile``: one participant's record under every instrument and its timeline.
+- ``TreatyColumns``: which treaties a participants grid shows (the core instruments by
+  default, a selection of at most ``MAX_COLUMNS`` through ``?treaties=``).
+- ``status_grid``: participants × those treaties, for the participants list and the matrix.
+- ``participant_profile``: one participant's records (the core instruments always, every other
+  treaty it has a record for, a page at a time) and their timeline.
+
+Every page stays the same size however many treaties the collection holds: treaties beyond the
+core instruments are shown when asked for, or a page at a time.
 
 Status is always derived (``treaties.status``), today or as at a date. Nothing is guessed: a
 party whose date of consent is not known shows "date not known".
@@ -15,7 +21,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from provisions.models import Provision
@@ -24,7 +32,7 @@ from . import charts
 from . import status as status_rules
 from .caching import cached_aggregate
 from .filters import ParticipantFilterSet, RatificationFilterSet
-from .models import Participant, Ratification, Statement, Treaty
+from .models import MAX_FEATURED, Participant, Ratification, Statement, Treaty
 
 NOT_KNOWN = "date not known"
 
@@ -131,6 +139,76 @@ def status_rank():
         ],
         output_field=IntegerField(),
     )
+
+
+# -- Which treaties a page shows ----------------------------------------------------------------
+
+MAX_COLUMNS = MAX_FEATURED
+COLUMN_PARAMETERS = ("treaty", "treaties")
+
+
+def requested_treaty_slugs(params):
+    """The slugs of ``?treaty=a&treaty=b`` and ``?treaties=a,b`` (both accepted; in the order
+    given, without repeats)."""
+    slugs = []
+    for name in COLUMN_PARAMETERS:
+        for value in params.getlist(name):
+            slugs += [slug.strip() for slug in value.split(",") if slug.strip()]
+    return list(dict.fromkeys(slugs))
+
+
+class TreatyColumns:
+    """The treaties a participants grid (the matrix, the participants list and the matrix CSV)
+    shows, one column each: those named by ``?treaties=slug,slug`` (or ``treaty=`` repeated),
+    in that order, at most ``MAX_COLUMNS``; by default the core instruments. One query.
+
+    Asking for too many treaties, or for one that does not exist, is an error (a message on the
+    page, a 400 for the CSV), never a silently different table."""
+
+    def __init__(self, params):
+        self.requested = requested_treaty_slugs(params)
+        self.errors = []
+        if len(self.requested) > MAX_COLUMNS:
+            self.errors.append(
+                f"Treaties (treaties): at most {MAX_COLUMNS} treaties can be shown side by "
+                f"side; {len(self.requested)} were asked for. Download the CSV once per "
+                "selection, or use the API (/api/v1/ratifications/) for more."
+            )
+            self.treaties = Treaty.objects.featured()
+        elif self.requested:
+            found = {t.slug: t for t in Treaty.objects.filter(slug__in=self.requested)}
+            unknown = [slug for slug in self.requested if slug not in found]
+            if unknown:
+                self.errors.append(
+                    f"Treaties (treaties): no treaty {', '.join(repr(s) for s in unknown)}. "
+                    "Name treaties by their slug, e.g. untoc,palermo-protocol (the treaties "
+                    "list gives every slug)."
+                )
+            self.treaties = [found[slug] for slug in self.requested if slug in found]
+        else:
+            self.treaties = Treaty.objects.featured()
+
+    @property
+    def is_default(self):
+        return not self.requested
+
+
+def bound_treaty_choices(filterset, featured, label="Any"):
+    """Treaty selects (``party_to``, ``treaty``, ...) offer the featured treaties and the
+    one already chosen, not every treaty of the collection; any treaty's slug is still
+    accepted in the URL (validation reads the whole table, only the rendering is bounded)."""
+    by_slug = {t.slug: t for t in featured}
+    for name, form_field in filterset.form.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        if form_field.queryset.model is not Treaty:
+            continue
+        options = [(t.slug, t.short_title) for t in featured]
+        chosen = filterset.form.data.get(name) if filterset.is_bound else None
+        if chosen and chosen not in by_slug:
+            options.append((chosen, chosen))
+        form_field.widget.choices = [("", label), *options]
+    return filterset
 
 
 def as_of_label(as_of):
@@ -358,12 +436,15 @@ class Cell:
         return ""
 
 
-def participants_with_records(queryset):
-    """Prefetch every participant's records in one query (for ``status_grid``)."""
+def participants_with_records(queryset, treaties):
+    """Prefetch every participant's records under ``treaties`` in one query (for
+    ``status_grid``)."""
     return queryset.prefetch_related(
         Prefetch(
             "ratifications",
-            queryset=Ratification.objects.order_by("treaty__position"),
+            queryset=Ratification.objects.filter(treaty__in=[t.pk for t in treaties]).order_by(
+                "treaty__position"
+            ),
             to_attr="records",
         )
     )
@@ -388,8 +469,11 @@ def status_grid(participants, treaties, as_of=None):
     return participants
 
 
-def participant_filterset(params):
-    return label_empty_choices(ParticipantFilterSet(params, queryset=Participant.objects.all()))
+def participant_filterset(params, featured):
+    filterset = label_empty_choices(
+        ParticipantFilterSet(params, queryset=Participant.objects.all())
+    )
+    return bound_treaty_choices(filterset, featured)
 
 
 # -- One participant -----------------------------------------------------------------------------
@@ -420,13 +504,68 @@ class TreatyEntry:
         return bool(self.record and self.record.entry_into_force_basis == "computed")
 
 
-def participant_profile(participant):
-    """Per treaty (all four, in order): the record, its status today and its statements; and
-    the participant's timeline of treaty actions (dated first, oldest first; undated last)."""
-    treaties = list(Treaty.objects.order_by("position", "slug"))
-    records = {
-        r.treaty_id: r
-        for r in Ratification.objects.filter(participant=participant).prefetch_related(
+PROFILE_PAGE_SIZE = 10  # treaties beyond the core instruments, per page of a profile
+
+
+@dataclass
+class Profile:
+    """A page of a participant's profile: ``entries`` (per treaty: the record, its status today
+    and its statements), their ``events`` (the timeline), and the pagination of the treaties
+    beyond the core instruments (``page_obj``, ``paginator``: a page of ``PROFILE_PAGE_SIZE``)."""
+
+    entries: list
+    events: list
+    featured_count: int
+    other_count: int
+    page_obj: object
+    paginator: object
+
+    @property
+    def paginated(self):
+        return self.paginator.num_pages > 1
+
+
+def participant_records(participant, featured):
+    """The participant's records, the featured treaties' first, then in treaty order."""
+    featured_ids = [t.pk for t in featured]
+    first = (
+        Case(When(treaty_id__in=featured_ids, then=Value(0)), default=Value(1))
+        if featured_ids
+        else Value(1)
+    )
+    return (
+        Ratification.objects.filter(participant=participant)
+        .annotate(featured_first=first)
+        .order_by("featured_first", "treaty__position", "treaty__slug")
+    )
+
+
+def participant_profile(participant, page=1):
+    """A page of the participant's profile (see ``Profile``): page 1 holds every core
+    instrument (with "not a participant" where there is no record) and the first
+    ``PROFILE_PAGE_SIZE`` other treaties the participant has a record for; each next page the
+    next ones. Six queries, however many treaties and records there are. An out-of-range page is
+    a 404."""
+    featured = Treaty.objects.featured()
+    featured_ids = [t.pk for t in featured]
+    if featured_ids:
+        counts = Ratification.objects.filter(participant=participant).aggregate(
+            total=Count("pk"), featured=Count("pk", filter=Q(treaty_id__in=featured_ids))
+        )
+    else:  # no treaty at all, so no record
+        counts = {"total": 0, "featured": 0}
+    featured_count = counts["featured"]
+    other_count = counts["total"] - featured_count
+    paginator = Paginator(range(other_count), PROFILE_PAGE_SIZE)
+    if not 1 <= page <= paginator.num_pages:
+        raise Http404(f"There is no page {page}: this profile has {paginator.num_pages}.")
+    page_obj = paginator.page(page)
+    start = 0 if page == 1 else featured_count + (page - 1) * PROFILE_PAGE_SIZE
+    stop = featured_count + page * PROFILE_PAGE_SIZE
+    records = list(
+        participant_records(participant, featured)
+        .select_related("treaty")
+        .prefetch_related(
             Prefetch(
                 "statements",
                 queryset=Statement.objects.order_by("made_on", "pk").prefetch_related(
@@ -436,11 +575,14 @@ def participant_profile(participant):
                     )
                 ),
             )
-        )
-    }
+        )[start:stop]
+    )
+    by_treaty = {r.treaty_id: r for r in records}
+    treaties = featured if page == 1 else []
+    treaties = treaties + [r.treaty for r in records if r.treaty_id not in featured_ids]
     entries = []
     for treaty in treaties:
-        record = records.get(treaty.pk)
+        record = by_treaty.get(treaty.pk)
         if record is not None:
             record.treaty = treaty
             record.participant = participant
@@ -452,7 +594,33 @@ def participant_profile(participant):
                 statements=list(record.statements.all()) if record else [],
             )
         )
-    return entries, timeline(entries)
+    return Profile(
+        entries=entries,
+        events=timeline(entries),
+        featured_count=len(featured),
+        other_count=other_count,
+        page_obj=page_obj,
+        paginator=paginator,
+    )
+
+
+def profile_page_of(participant, treaty):
+    """The page of the participant's profile that shows ``treaty`` (1 when it is a featured
+    treaty or has no record)."""
+    featured = Treaty.objects.featured()
+    if treaty in featured:
+        return 1
+    before = (
+        participant_records(participant, featured)
+        .filter(featured_first=1)
+        .filter(
+            Q(treaty__position__lt=treaty.position)
+            | Q(treaty__position=treaty.position, treaty__slug__lt=treaty.slug)
+        )
+    )
+    if not Ratification.objects.filter(participant=participant, treaty=treaty).exists():
+        return 1
+    return 1 + before.count() // PROFILE_PAGE_SIZE
 
 
 def timeline(entries):

@@ -1,7 +1,7 @@
 import csv
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,37 +16,44 @@ from provisions.views import filter_messages, ordered_pillars, pillar_table
 
 from . import citations, exports
 from . import participation as participation_rules
-from .models import Participant, Ratification, Statement, StatementKind, Treaty
+from .caching import cached_aggregate
+from .models import Participant, Ratification, Statement, StatementKind, Treaty, count_of
 from .participation import ParticipationMixin
 
 RECENT_ACTIONS = 12
 
 
 class HomeView(TemplateView):
-    """The four instruments at a glance, the pillars across them, the latest treaty actions."""
+    """The core instruments at a glance, the pillars across them (and across the other
+    treaties, together), the latest treaty actions."""
 
     template_name = "treaties/home.html"
 
     def get_context_data(self, **kwargs):
-        treaties = list(Treaty.objects.for_display().with_counts())
+        treaties = Treaty.objects.for_display().with_counts().featured()
         recent = (
             Ratification.objects.filter(consent_on__isnull=False)
             .select_related("treaty", "participant")
             .order_by("-consent_on", "treaty__position", "participant__name")[:RECENT_ACTIONS]
         )
         return super().get_context_data(
-            treaties=treaties, pillar_rows=pillar_table(treaties), recent_actions=recent, **kwargs
+            treaties=treaties,
+            pillar_rows=pillar_table(treaties),
+            other_treaty_count=Treaty.objects.count() - len(treaties),
+            recent_actions=recent,
+            **kwargs,
         )
 
 
 class TreatyListView(ListView):
-    """/treaties/: the instruments, with their dates and counts."""
+    """/treaties/: the instruments, the core ones first, with their dates and counts."""
 
     template_name = "treaties/treaty_list.html"
     context_object_name = "treaties"
+    paginate_by = 50
 
     def get_queryset(self):
-        return Treaty.objects.for_display().with_counts()
+        return Treaty.objects.for_display().with_counts().core_first()
 
 
 def preamble_paragraphs(treaty):
@@ -247,30 +254,47 @@ class TreatyParticipantsCSVView(View):
 
 class ParticipantGridMixin:
     """Participants filtered by the shared ParticipantFilterSet, each with one status cell per
-    treaty (records prefetched in one query). Invalid filters give messages and no rows."""
+    treaty shown (``TreatyColumns``: the core instruments, or ``?treaties=``; records
+    prefetched in one query). Invalid filters or columns give messages and no rows."""
 
     def setup_filters(self):
-        self.filterset = participation_rules.participant_filterset(self.request.GET)
-        self.errors = participation_rules.filter_errors(self.filterset)
+        self.columns = participation_rules.TreatyColumns(self.request.GET)
+        self.treaties = self.columns.treaties
+        featured = self.treaties if self.columns.is_default else Treaty.objects.featured()
+        self.featured = featured
+        self.filterset = participation_rules.participant_filterset(self.request.GET, featured)
+        self.errors = participation_rules.filter_errors(self.filterset) + self.columns.errors
         self.as_of = self.filterset.as_of_date if not self.errors else None
         if self.as_of and self.as_of >= timezone.localdate():
             self.as_of = None
-        self.treaties = list(Treaty.objects.order_by("position", "slug"))
 
     def filtered_participants(self):
         if self.errors:
             return Participant.objects.none()
-        return participation_rules.participants_with_records(self.filterset.qs).order_by("name")
+        return participation_rules.participants_with_records(
+            self.filterset.qs, self.treaties
+        ).order_by("name")
 
     def grid_context(self, participants):
+        chosen = {t.slug for t in self.treaties}
         return {
             "filterset": self.filterset,
             "filter_errors": self.errors,
             "as_of": self.as_of,
             "as_of_text": participation_rules.as_of_label(self.as_of),
             "treaties": self.treaties,
+            "column_choices": [
+                {"treaty": t, "checked": t.slug in chosen}
+                for t in [*self.featured, *(t for t in self.treaties if t not in self.featured)]
+            ],
+            "columns_default": self.columns.is_default,
+            "max_columns": participation_rules.MAX_COLUMNS,
             "rows": participation_rules.status_grid(participants, self.treaties, self.as_of),
-            "is_filtered": any(v for k, v in self.request.GET.items() if k != "page"),
+            "is_filtered": any(
+                v
+                for k, v in self.request.GET.items()
+                if k not in ("page", *participation_rules.COLUMN_PARAMETERS)
+            ),
         }
 
 
@@ -297,7 +321,9 @@ class ParticipantListView(ParticipantGridMixin, ListView):
 
 
 class ParticipantDetailView(DetailView):
-    """/countries/<code>/: one participant under every instrument, with its timeline."""
+    """/countries/<code>/: one participant under the core instruments and every other treaty
+    it has a record for (a page at a time), with its timeline. ``?treaty=<slug>`` redirects to
+    the page that shows that treaty."""
 
     model = Participant
     template_name = "treaties/participant_detail.html"
@@ -308,18 +334,41 @@ class ParticipantDetailView(DetailView):
         if code != code.upper():
             participant = get_object_or_404(Participant, code=code.upper())
             return redirect(participant.get_absolute_url(), permanent=True)
+        slug = request.GET.get("treaty", "").strip()
+        if slug:
+            participant = self.get_object()
+            treaty = Treaty.objects.filter(slug=slug).first()
+            if treaty is None:
+                raise Http404(f"There is no treaty '{slug}'.")
+            page = participation_rules.profile_page_of(participant, treaty)
+            query = f"?page={page}" if page > 1 else ""
+            return redirect(f"{participant.get_absolute_url()}{query}#{treaty.slug}")
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         return get_object_or_404(Participant, code=self.kwargs["code"])
 
+    def page_number(self):
+        raw = self.request.GET.get("page", "1")
+        try:
+            return int(raw)
+        except ValueError:
+            raise Http404(f"'{raw}' is not a page number.") from None
+
     def get_context_data(self, **kwargs):
-        entries, events = participation_rules.participant_profile(self.object)
+        profile = participation_rules.participant_profile(self.object, self.page_number())
+        entries = profile.entries
         names = {e.record.recorded_name for e in entries if e.record} | {self.object.recorded_name}
         recorded_names = sorted(names - {self.object.name, ""})
         return super().get_context_data(
+            profile=profile,
             entries=entries,
-            events=events,
+            events=profile.events,
+            page_obj=profile.page_obj,
+            paginator=profile.paginator,
+            page_range=profile.paginator.get_elided_page_range(
+                profile.page_obj.number, on_each_side=2, on_ends=1
+            ),
             recorded_names=recorded_names,
             not_known=participation_rules.NOT_KNOWN,
             **kwargs,
@@ -327,13 +376,14 @@ class ParticipantDetailView(DetailView):
 
 
 class MatrixView(ParticipantGridMixin, ListView):
-    """/matrix/: participants × instruments, each cell the status and its date.
+    """/matrix/: participants × treaties (the core instruments, or at most ``MAX_COLUMNS``
+    chosen with ``?treaties=``), each cell the status and its date.
 
-    All participants fit on one page (about 200); the page size only bounds the list.
+    The real data's participants (about 200) fit on one page; the page size bounds the rest.
     """
 
     template_name = "treaties/matrix.html"
-    paginate_by = 250
+    paginate_by = 200
 
     def get_queryset(self):
         self.setup_filters()
@@ -349,7 +399,8 @@ MATRIX_CSV_STATUS = "{slug}_status"
 
 
 class MatrixCSVView(ParticipantGridMixin, View):
-    """/matrix.csv: the matrix with the same filters, one row per participant."""
+    """/matrix.csv: the matrix with the same filters and treaties, one row per participant
+    (every page)."""
 
     def get(self, request):
         self.setup_filters()
@@ -395,36 +446,41 @@ class MatrixCSVView(ParticipantGridMixin, View):
 
 
 class DataView(TemplateView):
-    """/data/: what the data covers, how current it is, every known gap, and the downloads."""
+    """/data/: what the data covers, how current it is, every known gap, and the downloads.
+
+    The core instruments in full; every other treaty of the collection in totals (the
+    downloads hold every row), so the page does not grow with the collection."""
 
     template_name = "treaties/data.html"
 
     def get_context_data(self, **kwargs):
-        treaties = list(
+        treaties = (
             Treaty.objects.with_counts()
-            .annotate(record_count=Count("ratifications", distinct=True))
-            .order_by("position", "slug")
+            .annotate(record_count=count_of(Ratification.objects.filter(treaty=OuterRef("pk"))))
+            .featured()
         )
+        ids = [treaty.pk for treaty in treaties]
+        records = Ratification.objects.filter(treaty__in=ids)
         undated = (
-            Ratification.objects.filter(consent_on__isnull=True)
+            records.filter(consent_on__isnull=True)
             .exclude(consent_kind="")
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
         disagreements = (
-            Ratification.objects.exclude(note="")
+            records.exclude(note="")
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
         texts_missing = (
-            Ratification.objects.filter(statements_flagged=True)
+            records.filter(statements_flagged=True)
             .annotate(statement_count=Count("statements"))
             .filter(statement_count=0)
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
         in_force_unknown = (
-            Ratification.objects.exclude(consent_kind="")
+            records.exclude(consent_kind="")
             .filter(entry_into_force_on__isnull=True, withdrawal_effective_on__isnull=True)
             .values("treaty")
             .annotate(count=Count("pk"))
@@ -432,7 +488,12 @@ class DataView(TemplateView):
         in_force_unknown = {row["treaty"]: row["count"] for row in in_force_unknown}
         for treaty in treaties:
             treaty.in_force_unknown = in_force_unknown.get(treaty.pk, 0)
-        incomplete = Provision.objects.incomplete().select_related("treaty").in_treaty_order()
+        incomplete = (
+            Provision.objects.incomplete()
+            .filter(treaty__in=ids)
+            .select_related("treaty")
+            .in_treaty_order()
+        )
         today = timezone.localdate()
         return super().get_context_data(
             treaties=treaties,
@@ -441,11 +502,48 @@ class DataView(TemplateView):
             texts_missing=list(texts_missing),
             incomplete=list(incomplete),
             incomplete_preambles=[t for t in treaties if t.preamble_incomplete],
+            others=other_treaties_summary(ids),
             export_date=today,
             zip_url=download_url(today, "zip"),
             json_url=download_url(today, "json"),
             **kwargs,
         )
+
+
+def other_treaties_summary(featured_ids):
+    """Totals for every treaty not in ``featured_ids``: treaties, records, parties without a
+    date of consent, parties whose entry into force is not known, flagged statements not in the
+    knowledge base, disagreements between sources, articles, incomplete articles. Four
+    queries, cached under the data version."""
+
+    def build():
+        records = Ratification.objects.exclude(treaty__in=featured_ids)
+        bound = ~Q(consent_kind="")
+        totals = records.aggregate(
+            records=Count("pk"),
+            undated=Count("pk", filter=bound & Q(consent_on__isnull=True)),
+            in_force_unknown=Count(
+                "pk",
+                filter=bound
+                & Q(entry_into_force_on__isnull=True, withdrawal_effective_on__isnull=True),
+            ),
+            disagreements=Count("pk", filter=~Q(note="")),
+        )
+        # On its own: as an anti-join it reads the statements once, not once per record.
+        totals["texts_missing"] = (
+            records.filter(statements_flagged=True)
+            .exclude(Exists(Statement.objects.filter(ratification=OuterRef("pk"))))
+            .count()
+        )
+        totals.update(
+            Provision.objects.exclude(treaty__in=featured_ids).aggregate(
+                articles=Count("pk"), incomplete=Count("pk", filter=Q(text_incomplete=True))
+            )
+        )
+        totals["treaties"] = Treaty.objects.exclude(pk__in=featured_ids).count()
+        return totals
+
+    return cached_aggregate("other-treaties-summary", build, tuple(featured_ids))
 
 
 def download_url(day, fmt):

@@ -1,5 +1,6 @@
 """Every main page and endpoint runs the same number of queries on a synthetic data set and on
-one three times its size (more treaties, participants and records): nothing grows with the data.
+one three times its size (more treaties, participants and records): nothing grows with the data,
+and the pages bounded to the core instruments (or a page of the other treaties) stay bounded.
 The benchmark (bench/) measures the same at whole-collection scale."""
 
 import pytest
@@ -18,11 +19,19 @@ LARGE = synthetic.Scale(treaties=9, participants=120, records_per_treaty=36)
 
 URLS = {
     "home": "/",
+    "treaties": "/treaties/",
     "treaty": "/treaties/{treaty}/",
     "article": "/treaties/{treaty}/articles/{article}/",
     "participant": "/countries/{participant}/",
     "participants": "/countries/",
     "matrix": "/matrix/",
+    "matrix-chosen-treaties": "/matrix/?treaties={treaty}",
+    "matrix-csv": "/matrix.csv",
+    "data": "/data/",
+    "pillars": "/pillars/",
+    "pillar": "/pillars/protection/",
+    "compare": "/compare/",
+    "search-in-a-treaty": "/search/?q=shall&treaty={treaty}",
     "search": "/search/?q=shall+measures",
     "api-ratifications": "/api/v1/ratifications/?treaty={treaty}&status=party",
     "api-provision-search": "/api/v1/provisions/?q=shall+measures",
