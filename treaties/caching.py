@@ -16,7 +16,10 @@ Across processes (gunicorn workers) the token must live in a shared cache: set `
 process that made it and, in others, within ``AGGREGATE_TIMEOUT`` at most.
 """
 
+import datetime
 import hashlib
+import math
+import time
 import uuid
 
 from django.apps import apps
@@ -32,19 +35,52 @@ AGGREGATE_TIMEOUT = 300
 CONTENT_APPS = ("treaties", "provisions")
 
 
+def now():
+    return time.time()
+
+
+def new_version():
+    """A fresh token: random, then the moment it was made (seconds since the epoch, rounded
+    up, so that it is never earlier than the change that made it)."""
+    return f"{uuid.uuid4().hex[:16]}-{math.ceil(now())}"
+
+
 def data_version():
     """The current data version token (created on first use)."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = uuid.uuid4().hex[:16]
+        version = new_version()
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
     return version
 
 
+def version_time(version):
+    """When ``version`` was made: no earlier than the last change to the data (every change
+    makes a new version, again when it commits), later if the cache lost the version and made
+    a new one. None for a token without a time."""
+    _, _, seconds = version.rpartition("-")
+    try:
+        return datetime.datetime.fromtimestamp(int(seconds), tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def bump_data_version():
     """Mark every cached aggregate as out of date."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex[:16], timeout=None)
+    cache.set(VERSION_KEY, new_version(), timeout=None)
+
+
+def version_is_shared():
+    """Whether every process sees the same data version: true with a cache server (Redis,
+    memcached, a database or file cache), false with the per-process default (``LocMemCache``)
+    or no cache. ``TREATYKB_SHARED_CACHE`` (True or False) overrides the guess. Only a shared
+    version can stand for the data in an HTTP validator (``treaties.api.conditional``)."""
+    explicit = getattr(settings, "TREATYKB_SHARED_CACHE", None)
+    if explicit is not None:
+        return bool(explicit)
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return not backend.endswith(("locmem.LocMemCache", "dummy.DummyCache"))
 
 
 def aggregate_key(name, *parts):
@@ -100,12 +136,15 @@ CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 def cache_page_by_data_version(name, timeout=AGGREGATE_TIMEOUT):
-    """Cache a page's successful anonymous GET responses under the data version, today's date
-    and the full path (query string included). Editors (any authenticated user) always get a
-    fresh page. The middleware still runs on every response (security headers, CSP), so only
-    the view's own work is saved: for the pages that are aggregates of the whole data set (the
-    home page's counts, the matrix, the treaty page's map). ``TREATYKB_PAGE_CACHE = False``
-    turns it off (the test settings do, so that tests see each response's context)."""
+    """Cache a page's successful anonymous GET responses under the data version, today's date,
+    the host and the full path (query string included). Editors (any authenticated user) always
+    get a fresh page. The middleware still runs on every response (security headers, CSP), so
+    only the view's own work is saved. Used for the pages whose addresses are bounded by the
+    data (one per treaty, article, participant or page of a list, plus their filters): the home
+    page, the matrix, the data page, the treaty page and its CSV, the article page, the
+    participant profile; never for search or the API's filtered lists, whose addresses are
+    unbounded. ``TREATYKB_PAGE_CACHE = False`` turns it off (the test settings do, so that
+    tests see each response's context)."""
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):

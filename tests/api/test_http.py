@@ -3,11 +3,16 @@ running the list query), anonymous throttling with Retry-After, and CSV."""
 
 import csv
 import io
+import math
+import time
 
 import pytest
+from django.utils.http import http_date
 
 from tests.api.helpers import build_world
 from tests.factories import RatificationFactory
+from treaties import caching
+from treaties.caching import bump_data_version
 from treaties.models import Participant, Ratification
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +151,60 @@ def test_an_empty_csv_still_has_its_header(client):
 
 def test_the_default_test_settings_do_not_throttle(client):
     assert all(client.get("/api/v1/").status_code == 200 for _ in range(5))
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The data version is shared by every process (CACHE_URL, Redis, in production)."""
+    settings.TREATYKB_SHARED_CACHE = True
+
+
+@pytest.mark.parametrize("url", READS)
+def test_with_a_shared_cache_a_matching_etag_gets_304_without_any_query(
+    client, url, shared_cache, django_assert_num_queries
+):
+    build_world(n=2)
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    with django_assert_num_queries(0):
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: Ratification.objects.first().save(),
+        lambda: Ratification.objects.last().delete(),
+        lambda: RatificationFactory(treaty=Ratification.objects.first().treaty),
+        lambda: Participant.objects.first().save(),
+        lambda: Ratification.objects.first().statements.first().provisions.clear(),
+        # A bulk write sends no signal: the code that makes it bumps the version itself.
+        lambda: (Participant.objects.update(name="Renamed"), bump_data_version()),
+    ],
+    ids=["edit", "delete", "insert", "participant edit", "link removed", "bulk update"],
+)
+def test_with_a_shared_cache_any_change_to_the_data_changes_the_etag(client, shared_cache, change):
+    build_world(n=2)
+    etag = client.get("/api/v1/ratifications/")["ETag"]
+    change()
+    response = client.get("/api/v1/ratifications/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_with_a_shared_cache_last_modified_moves_with_a_deletion(
+    client, shared_cache, monkeypatch, django_assert_num_queries
+):
+    build_world(n=2)
+    first = client.get("/api/v1/ratifications/")
+    since = first["Last-Modified"]
+    with django_assert_num_queries(0):
+        unchanged = client.get("/api/v1/ratifications/", HTTP_IF_MODIFIED_SINCE=since)
+    assert unchanged.status_code == 304
+    later = time.time() + 60
+    monkeypatch.setattr(caching, "now", lambda: later)  # the deletion comes a minute later
+    Ratification.objects.last().delete()
+    response = client.get("/api/v1/ratifications/", HTTP_IF_MODIFIED_SINCE=since)
+    assert response.status_code == 200
+    assert response["Last-Modified"] == http_date(math.ceil(later))

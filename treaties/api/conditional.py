@@ -1,12 +1,22 @@
 """ETag and Last-Modified for every read, computed cheaply from the data.
 
-One query reads, for every table the API serves, the row count, the highest primary key and
-the latest ``modified_at`` (where the table has one). Any insert raises the highest key, any
-delete lowers the count, any saved change moves ``modified_at``: the fingerprint changes with
-the data, across processes, with no cache to keep in step. The ETag hashes that fingerprint
-with today's date (statuses are derived as at today), the request's path and query, the chosen
-representation and the user. A request whose ``If-None-Match`` (or ``If-Modified-Since``)
-still matches is answered ``304 Not Modified`` after that one query, without the list query.
+With a shared cache (``CACHE_URL``: every process sees the same data version, see
+``treaties.caching.version_is_shared``) the validators come from the data version itself: any
+save, delete or link change, and any bulk write (which calls ``bump_data_version``), makes a new
+version, and the version carries the moment it was made. A repeated request whose
+``If-None-Match`` (or ``If-Modified-Since``) still matches is then answered
+``304 Not Modified`` without a single database query, and a full response costs no query for
+its validators either.
+
+With a per-process cache the version cannot stand for the data (another process may have
+changed it), so one query reads, for every table the API serves, the row count, the highest
+primary key and the latest ``modified_at`` (where the table has one). Any insert raises the
+highest key, any delete lowers the count, any saved change moves ``modified_at``: the
+fingerprint changes with the data, across processes. A matching request is answered 304 after
+that one query, without the list query.
+
+Either way the ETag hashes the fingerprint with today's date (statuses are derived as at today),
+the request's path and query, the chosen representation and the user.
 """
 
 import datetime
@@ -17,6 +27,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
+
+from treaties import caching
 
 
 def served_models():
@@ -65,6 +77,16 @@ def data_fingerprint():
     return "|".join(str(v) for v in row), max(latest, default=None)
 
 
+def validators():
+    """(fingerprint string, latest modification or None): from the shared data version without
+    a query when there is one, else from ``data_fingerprint()``."""
+    if caching.version_is_shared():
+        version = caching.data_version()
+        # A token without its time (made by an older release) dates from now, never earlier.
+        return f"version:{version}", caching.version_time(version) or timezone.now()
+    return data_fingerprint()
+
+
 class ConditionalReadMixin:
     """``list`` and ``retrieve`` answer conditional requests before touching the rows."""
 
@@ -75,7 +97,7 @@ class ConditionalReadMixin:
         return self._conditionally(super().retrieve, request, *args, **kwargs)
 
     def _conditionally(self, handler, request, *args, **kwargs):
-        fingerprint, latest = data_fingerprint()
+        fingerprint, latest = validators()
         today = timezone.localdate()
         midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
         last_modified = max(latest or midnight, midnight)
