@@ -154,7 +154,7 @@ def cache_page_by_data_version(name, timeout=AGGREGATE_TIMEOUT):
                 or request.user.is_authenticated
             ):
                 return view(request, *args, **kwargs)
-            key = aggregate_key(f"page:{name}", request.get_full_path())
+            key = aggregate_key(f"page:{name}", request.get_host(), request.get_full_path())
             stored = cache.get(key)
             if stored is not None:
                 status, headers, content = stored

@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path(
         "treaties/<slug:slug>/articles/<str:number>/",
-        views.ArticleDetailView.as_view(),
+        cached("article")(views.ArticleDetailView.as_view()),
         name="article_detail",
     ),
     path(
@@ -33,14 +33,18 @@ urlpatterns = [
     # Participation: participants, profiles, the matrix, data quality and downloads.
     path(
         "treaties/<slug:slug>/participants.csv",
-        views.TreatyParticipantsCSVView.as_view(),
+        cached("treaty-csv")(views.TreatyParticipantsCSVView.as_view()),
         name="treaty_participants_csv",
     ),
     path("countries/", views.ParticipantListView.as_view(), name="participant_list"),
-    path("countries/<str:code>/", views.ParticipantDetailView.as_view(), name="participant_detail"),
+    path(
+        "countries/<str:code>/",
+        cached("participant")(views.ParticipantDetailView.as_view()),
+        name="participant_detail",
+    ),
     path("matrix/", cached("matrix")(views.MatrixView.as_view()), name="matrix"),
     path("matrix.csv", views.MatrixCSVView.as_view(), name="matrix_csv"),
-    path("data/", views.DataView.as_view(), name="data"),
+    path("data/", cached("data")(views.DataView.as_view()), name="data"),
     re_path(
         r"^data/download/treatykb-(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\.(?P<fmt>zip|json)$",
         views.DataDownloadView.as_view(),

@@ -1,4 +1,5 @@
-"""Cached aggregates (home, matrix, the treaty page's map) and an edit that shows at once."""
+"""Cached pages and aggregates (home, matrix, the treaty page and its map and CSV, the article
+page, the participant profile, the data page) and an edit that shows at once on each."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from tests.factories import (
     PillarFactory,
     ProvisionFactory,
     RatificationFactory,
+    StatementFactory,
     TreatyFactory,
 )
 from treaties import caching
@@ -109,3 +111,69 @@ def test_a_failed_page_is_not_cached(client, page_cache, treaty):
     assert client.get("/treaties/nowhere/").status_code == 404
     TreatyFactory(slug="nowhere")
     assert client.get("/treaties/nowhere/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/treaties/untoc/articles/6/",
+        "/countries/FR/",
+        "/treaties/untoc/participants.csv",
+        "/data/",
+    ],
+)
+def test_a_second_anonymous_request_of_a_bounded_page_runs_no_query(
+    client, treaty, page_cache, url, django_assert_num_queries
+):
+    ProvisionFactory(treaty=treaty, number="6")
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.get("Content-Disposition") == first.get("Content-Disposition")
+
+
+def test_an_edit_to_an_article_shows_at_once_on_its_page(client, treaty, page_cache):
+    article = ProvisionFactory(treaty=treaty, number="6", heading="Assistance")
+    assert "Assistance" in client.get("/treaties/untoc/articles/6/").content.decode()
+    article.heading = "Assistance to and protection of victims"
+    article.save()
+    page = client.get("/treaties/untoc/articles/6/").content.decode()
+    assert "Assistance to and protection of victims" in page
+
+
+def test_a_new_statement_shows_at_once_on_the_profile(client, treaty, page_cache):
+    assert "Reservations and declarations" in client.get("/countries/FR/").content.decode()
+    StatementFactory(ratification=treaty.ratifications.get(), text="A new reservation text.")
+    assert "A new reservation text." in client.get("/countries/FR/").content.decode()
+
+
+def test_a_withdrawal_shows_at_once_in_the_treaty_csv(client, treaty, page_cache):
+    assert ",party," in client.get("/treaties/untoc/participants.csv").content.decode()
+    record = treaty.ratifications.get()
+    record.withdrawal_notified_on = datetime.date(2010, 1, 1)
+    record.withdrawal_effective_on = datetime.date(2011, 1, 1)
+    record.save()
+    rows = client.get("/treaties/untoc/participants.csv").content.decode()
+    assert ",withdrawn," in rows and ",party," not in rows
+
+
+def test_a_disagreement_noted_shows_at_once_on_the_data_page(client, treaty, page_cache):
+    client.get("/data/")
+    record = treaty.ratifications.get()
+    record.note = "The depositary and the press release give different dates."
+    record.save()
+    assert record.note in client.get("/data/").content.decode()
+
+
+def test_a_profile_page_is_cached_for_its_own_page_number(client, page_cache):
+    from treaties.participation import PROFILE_PAGE_SIZE
+
+    france = ParticipantFactory(code="FR", name="France")
+    for index in range(PROFILE_PAGE_SIZE + 5):
+        RatificationFactory(participant=france, treaty=TreatyFactory(slug=f"t-{index:02d}"))
+    first, second = client.get("/countries/FR/"), client.get("/countries/FR/?page=2")
+    assert first.content != second.content
+    assert client.get("/countries/FR/?page=2").content == second.content
