@@ -11,3 +11,9 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}  #
 # Whole-page caching (treaties.caching) off, so tests see each response's context; the tests
 # in tests/perf/ turn it on for themselves.
 TREATYKB_PAGE_CACHE = False
+
+# django-axes stays on; only Client.login() (no request) is let through uncounted.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.AxesBackendForTestClient",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]

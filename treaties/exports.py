@@ -41,6 +41,28 @@ The same data as one JSON document: /data/download/treatykb-{date}.json
 """
 
 
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+# ("CSV injection"); tab and carriage return can hide such a start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell value that a spreadsheet shows as the text it is: a string starting like a
+    formula gets a leading apostrophe (shown by no spreadsheet); numbers, negative ones included,
+    and everything else are unchanged. Every CSV this site writes passes its cells through it."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def iso(value):
     return value.isoformat() if value else ""
 
@@ -322,7 +344,10 @@ def csv_text(header, rows):
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(
-        [["true" if v is True else "false" if v is False else v for v in row] for row in rows]
+        [
+            [spreadsheet_safe("true" if v is True else "false" if v is False else v) for v in row]
+            for row in rows
+        ]
     )
     return buffer.getvalue()
 

@@ -219,7 +219,7 @@ def csv_response(filename, header, rows):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([exports.spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 

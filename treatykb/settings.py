@@ -6,9 +6,12 @@ real ``SECRET_KEY`` and ``ALLOWED_HOSTS``. See README.md, "Configuration".
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +26,16 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 ENVIRONMENT = os.environ.get("TREATYKB_ENV", "development").strip().lower()
@@ -61,12 +74,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "csp",
+    "axes",
     "treaties",
     "provisions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files included (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -77,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (the editors' history; see treaties/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers a locked-out login attempt with the lockout page (last, as django-axes requires).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "treatykb.urls"
@@ -106,6 +125,38 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Logging in (the admin; the browsable API uses the same session) -------------------------
+# The admin lives at ADMIN_URL ("admin/" unless set): a less guessable path keeps the login page
+# out of the way of bots, and it is the only place a password is typed.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*/", ADMIN_URL) or ADMIN_URL.startswith(
+    "api/"
+):
+    raise ImproperlyConfigured(
+        "ADMIN_URL must be a path such as 'admin/' or 'editing-a8f3/' (letters, digits, - _ . ~),"
+        " not the site root and not under api/."
+    )
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one user name from one address, that
+# user name is locked out from that address for AXES_COOLOFF_MINUTES (the right password too);
+# a successful login resets the count. `manage.py axes_reset` lifts every lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < timedelta(minutes=1):
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "treatykb.security.lockout_response"  # a page saying for how long, 429
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
+# one saw, from X-Forwarded-For (so that locking one client out does not lock out everyone behind
+# the proxy). See treatykb/security.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "treatykb.security.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,7 +205,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "treaties.api.renderers.BrowsableAPIRenderer",
         "treaties.api.renderers.CSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": [
@@ -183,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from the public validator service: the docs page loads nothing from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
@@ -221,6 +274,28 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or style
+# anywhere (scripts are files in static/js, data for them is JSON in <script type=
+# "application/json">). The one relaxation: the browsable API's HTML (DRF's own templates) uses
+# style attributes, so its responses allow inline style *attributes* (style-src-attr; see
+# treaties/api/renderers.py). CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI", "").strip():
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"].strip()]
 
 # --- Benchmark instrumentation (bench/README.md) ---------------------------------------------
 # TREATYKB_BENCH=1 adds an X-Query-Count header to every response and a constant /bench/floor/
