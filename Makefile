@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help setup run serve db migrate data test test-fast test-browser test-postgres pg-start pg-stop \
-        lint fmt migrations-check check-data data-refresh lock superuser clean bench bench-smoke
+        lint fmt migrations-check check-data data-refresh lock superuser clean bench bench-smoke audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ lint: setup ## Lint with ruff
 fmt: setup ## Format with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+audit: setup ## Known vulnerabilities in requirements.lock (pip-audit; fails on a finding)
+	timeout 600 $(BIN)/python scripts/audit
 
 migrations-check: setup ## Fail if a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
