@@ -175,7 +175,7 @@ class PillarAdmin(EditorialAdmin):
         return super().get_queryset(request).annotate(provision_count=Count("provisions"))
 
     def get_readonly_fields(self, request, obj=None):
-        return ("slug",) if obj is not None and obj.pk else ()
+        return ("slug", "modified_at") if obj is not None and obj.pk else ()
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -191,6 +191,7 @@ class TopicAdmin(EditorialAdmin):
     list_editable = ("position",)
     search_fields = ("name", "slug", "description")
     autocomplete_fields = ("provisions",)
+    readonly_fields = ("modified_at",)
     ordering = ("position",)
 
     def get_queryset(self, request):

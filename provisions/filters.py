@@ -1,4 +1,5 @@
-"""The FilterSet for provisions, shared by the search page, the treaty page and the API."""
+"""The FilterSets for provisions (shared by the search page, the treaty page and the API) and for
+pillars."""
 
 import django_filters
 from django import forms
@@ -105,3 +106,15 @@ class ProvisionFilterSet(django_filters.FilterSet):
 
     def filter_has_related(self, queryset, name, value):
         return queryset.filter(~Q(related=None) if value else Q(related=None)).distinct()
+
+
+class PillarFilterSet(django_filters.FilterSet):
+    modified_since = TimestampFilter(
+        field_name="modified_at",
+        lookup_expr="gte",
+        help_text=MODIFIED_SINCE_HELP + " Counts tagging or untagging an article with the pillar.",
+    )
+
+    class Meta:
+        model = Pillar
+        fields = []

@@ -27,6 +27,10 @@ class Pillar(models.Model):
     name = models.CharField(max_length=60, unique=True, help_text="Display name.")
     description = models.TextField(blank=True, help_text="What provisions in this pillar do.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    modified_at = models.DateTimeField(
+        auto_now=True,
+        help_text="Last change to this pillar or to which articles are tagged with it.",
+    )
 
     history = TrackedHistory()
 
@@ -34,6 +38,7 @@ class Pillar(models.Model):
         ordering = ["position", "slug"]
         verbose_name = "pillar"
         verbose_name_plural = "pillars"
+        indexes = [models.Index(fields=["modified_at"], name="pillar_modified_idx")]
 
     def __str__(self):
         return self.name
@@ -59,6 +64,9 @@ class Topic(models.Model):
         related_name="topics",
         help_text="The provisions of every instrument on this subject.",
     )
+    modified_at = models.DateTimeField(
+        auto_now=True, help_text="Last change to this topic or to the articles it lists."
+    )
 
     history = TrackedHistory(m2m_fields=["provisions"])
 
@@ -66,6 +74,7 @@ class Topic(models.Model):
         ordering = ["position", "slug"]
         verbose_name = "concordance topic"
         verbose_name_plural = "concordance topics"
+        indexes = [models.Index(fields=["modified_at"], name="topic_modified_idx")]
 
     def __str__(self):
         return self.name

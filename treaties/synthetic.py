@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from provisions.models import Pillar, Provision, article_sort_key
 
@@ -52,6 +53,7 @@ from .models import (
     Treaty,
     TreatyKind,
 )
+from .tracking import touch
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_URL = "https://synthetic.invalid/"
@@ -395,6 +397,8 @@ def build_provisions(rng, shape, treaties, pillars, result):
         if slug in pillars
     ]
     Through.objects.bulk_create(links, batch_size=BATCH * 5)
+    # bulk_create sends no m2m_changed: the pillars' counts changed, say so (tracking.py).
+    touch(Pillar, [pillar.pk for pillar in pillars.values()], timezone.now())
     result.provisions = len(created)
     result.pillar_tags = len(links)
     by_treaty = {}

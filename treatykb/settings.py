@@ -238,6 +238,7 @@ REST_FRAMEWORK = {
         "treaties.api.backends.StrictDjangoFilterBackend",
         "treaties.api.backends.StrictOrderingFilter",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "treaties.api.backends.StrictContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "treaties.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.AnonymousRateThrottle"],
@@ -274,7 +275,14 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Total-Count", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "X-Total-Count",
+    "Retry-After",
+    "Content-Disposition",
+]
 
 LOGGING = {
     "version": 1,

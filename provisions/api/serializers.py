@@ -140,6 +140,7 @@ class PillarSerializer(serializers.ModelSerializer):
             "provision_count",
             "counts",
             "provisions_url",
+            "modified_at",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)

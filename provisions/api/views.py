@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from provisions.filters import ProvisionFilterSet
+from provisions.filters import PillarFilterSet, ProvisionFilterSet
 from provisions.models import Pillar, Provision
 from treaties.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
 from treaties.models import Treaty
@@ -77,12 +77,19 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
 )
 class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four pillars (prevention, protection, prosecution, cooperation) with the number of
-    provisions tagged with each, per treaty."""
+    provisions tagged with each, per treaty. Tagging or untagging an article changes the
+    pillar's ``modified_at``."""
 
     queryset = Pillar.objects.all()
     serializer_class = PillarSerializer
+    filterset_class = PillarFilterSet
     lookup_field = "slug"
-    ordering_fields = {"position": ("position",), "slug": ("slug",), "name": ("name",)}
+    ordering_fields = {
+        "position": ("position",),
+        "slug": ("slug",),
+        "name": ("name",),
+        "modified_at": ("modified_at",),
+    }
     default_order_text = "position."
 
     def get_serializer_context(self):

@@ -1,0 +1,84 @@
+"""A change to a link is a change to the records that show it.
+
+Tagging an article with a pillar, untagging it, linking two articles as related, adding an
+article to a concordance topic or naming one in a statement writes only a row of a link table:
+no ``save()``, so no ``auto_now``. Here one ``m2m_changed`` receiver moves ``modified_at`` of
+every record whose content shows the link, whichever way the change is made (the admin's form
+and bulk actions, the API, the tag import, the data loader, the history's "Revert"), so that
+``modified_since`` reports it:
+
+- an article's pillars: the article and the pillar (whose counts change);
+- related articles: both articles;
+- a concordance topic's articles: the topic;
+- the articles a statement names: the statement.
+
+Writes that bypass signals (``bulk_create`` on a link table, raw SQL) must set ``modified_at``
+themselves.
+"""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed
+from django.utils import timezone
+
+# (app label, model, many-to-many field) -> whether the *other* side shows the link too.
+LINKS = {
+    ("provisions", "Provision", "pillars"): True,
+    ("provisions", "Provision", "related"): True,
+    ("provisions", "Topic", "provisions"): False,
+    ("treaties", "Statement", "provisions"): False,
+}
+
+
+def touch(model, pks, moment):
+    if pks:
+        model._default_manager.filter(pk__in=pks).update(modified_at=moment)
+
+
+class LinkTracker:
+    """The ``m2m_changed`` receiver of one many-to-many field."""
+
+    def __init__(self, field, both_sides):
+        self.field = field
+        self.both_sides = both_sides
+        self.source, self.target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        self.cleared = f"_tracking_cleared_{field.model._meta.label_lower}_{field.name}"
+
+    def linked(self, instance, reverse):
+        """The keys of the objects on the other side of ``instance``'s links."""
+        mine, theirs = (self.target, self.source) if reverse else (self.source, self.target)
+        rows = self.field.remote_field.through._default_manager.filter(**{mine: instance.pk})
+        return set(rows.values_list(f"{theirs}_id", flat=True))
+
+    def __call__(self, sender, instance, action, reverse, model, pk_set, **kwargs):
+        if action == "pre_clear":
+            instance.__dict__[self.cleared] = self.linked(instance, reverse)
+            return
+        if action == "post_clear":
+            others = instance.__dict__.pop(self.cleared, set())
+        elif action in ("post_add", "post_remove"):
+            others = set(pk_set or ())
+        else:
+            return
+        if not others:
+            return
+        mine = {instance.pk}
+        declaring, other = (others, mine) if reverse else (mine, others)
+        moment = timezone.now()
+        # The side that declares the field always shows the link; the other one if LINKS says.
+        touch(self.field.model, declaring, moment)
+        if self.both_sides:
+            touch(self.field.related_model, other, moment)
+        if self.both_sides or not reverse:
+            instance.modified_at = moment  # what its history record and a later save see
+
+
+def connect_signals():
+    """Called from the treaties app's ``ready()``."""
+    for (label, model_name, field_name), both_sides in LINKS.items():
+        field = apps.get_model(label, model_name)._meta.get_field(field_name)
+        m2m_changed.connect(
+            LinkTracker(field, both_sides),
+            sender=field.remote_field.through,
+            weak=False,
+            dispatch_uid=f"treatykb-tracking-{label}-{model_name}-{field_name}",
+        )
