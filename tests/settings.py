@@ -17,3 +17,13 @@ AUTHENTICATION_BACKENDS = [
     "tests.auth_backends.AxesBackendForTestClient",
     *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
 ]
+
+# A read replica that mirrors the primary, so that reads are routed as in production
+# (treatykb/routers.py). Tests run inside a transaction on the primary, and reads inside a
+# transaction go to the primary; a transactional test (``transaction=True``) reads from the
+# replica alias and must allow it:
+# ``django_db(transaction=True, databases=["default", "replica"])``.
+DATABASES = {  # noqa: F405
+    **DATABASES,  # noqa: F405
+    "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}
