@@ -25,6 +25,16 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 ENVIRONMENT = os.environ.get("TREATYKB_ENV", "development").strip().lower()
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("TREATYKB_ENV must be 'development' or 'production'.")
@@ -32,6 +42,9 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEV_SECRET_KEY = "django-insecure-treatykb-local-development-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
+# Previous keys, still accepted for signatures (sessions, password reset links) while they
+# expire after a rotation: docs/deploy.md, "Rotating secrets".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 
@@ -67,7 +80,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, with a year's immutable caching of hashed static files (treatykb/static.py).
+    "treatykb.static.StaticFilesMiddleware",
+    # A 503 page (or JSON) when the database is down or too slow (treatykb/availability.py).
+    "treatykb.availability.DatabaseUnavailableMiddleware",
+    # Reads from the replica, except for writing and signed-in requests (treatykb/routers.py).
+    "treatykb.routers.PrimaryReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,13 +115,72 @@ TEMPLATES = [
     },
 ]
 
+# --- Databases -----------------------------------------------------------------------------------
+# DATABASE_URL is the primary; DATABASE_REPLICA_URL, when set, a read replica that anonymous
+# reads go to (treatykb/routers.py; docs/deploy.md, "Read replica"). On PostgreSQL a connection
+# attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and, when DATABASE_STATEMENT_TIMEOUT
+# is set (milliseconds), a query after that long: the request then gets a 503
+# (treatykb/availability.py) instead of holding a worker.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+
+
+def database_config(url):
+    """A DATABASES entry for ``url`` with the connection lifetime, health checks and, on
+    PostgreSQL, the connect and statement timeouts."""
+    config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        if DATABASE_STATEMENT_TIMEOUT:
+            flag = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+            options["options"] = f"{options.get('options', '')} {flag}".strip()
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": database_config(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"].strip())
+DATABASE_ROUTERS = ["treatykb.routers.PrimaryReplicaRouter"]
+
+# --- Cache ----------------------------------------------------------------------------------------
+# Per-process memory by default. CACHE_URL (redis://host:6379/0, rediss://..., or
+# unix:///run/redis/redis.sock?db=0) makes it a Redis shared by every worker and server, as
+# production needs: the data version that keeps cached pages current (treaties/caching.py) and
+# the API's throttle counters must be the same everywhere. If Redis is unreachable the site keeps
+# working without a cache (errors are logged, each attempt gives up after a second).
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def cache_config(url):
+    """The CACHES entry for ``url`` (empty or ``locmem://``: this process's memory)."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if not url or scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme not in REDIS_SCHEMES:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss:// or unix:// (or be empty for a "
+            f"per-process cache), not {scheme or url!r}."
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "treatykb",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "").strip())}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -216,6 +293,8 @@ LOGGING = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
         # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,7 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from treatykb.availability import healthz
+
+handler500 = "treatykb.availability.server_error_view"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("treatykb.api_urls", namespace="api")),
     path("", include("provisions.urls")),
