@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connections, router, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from provisions.models import Pillar
@@ -120,14 +121,14 @@ def test_an_editor_sees_the_page_after_a_save_from_the_primary(client, on_both):
     admin = User.objects.create_superuser("admin", password="admin-password-123")
     pillar = Pillar.objects.create(slug="protection", name="Protection", position=1)
     client.force_login(admin)
-    url = f"/admin/provisions/pillar/{pillar.pk}/change/"
+    url = reverse("admin:provisions_pillar_change", args=[pillar.pk])
     with on_both:
         response = client.post(
             url,
             {"name": "Protection of victims", "description": "", "position": 1},
             follow=True,
         )
-    assert response.redirect_chain[0][0] == "/admin/provisions/pillar/"
+    assert response.redirect_chain[0][0] == reverse("admin:provisions_pillar_changelist")
     assert "Protection of victims" in response.content.decode()
     assert len(on_both.replica) == 0
     assert 'UPDATE "provisions_pillar"' in " ".join(writes(on_both.primary))
