@@ -9,7 +9,8 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: help setup run serve db migrate data test test-fast test-browser test-postgres pg-start pg-stop \
-        lint fmt migrations-check check-data data-refresh lock superuser clean bench bench-smoke
+        lint fmt migrations-check check-data data-refresh lock superuser clean bench bench-smoke \
+        backup restore audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +64,9 @@ fmt: setup ## Format with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+audit: setup ## Known vulnerabilities in requirements.lock (pip-audit; fails on a finding)
+	timeout 600 $(BIN)/python scripts/audit
+
 migrations-check: setup ## Fail if a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
@@ -86,8 +90,15 @@ data-refresh: ## Copy the shared data set into fixtures/ (then `make data`)
 
 lock: ## Re-pin requirements.lock from pyproject.toml
 	$(BIN)/python -m pip install -q pip-tools
-	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --allow-unsafe -o requirements.lock pyproject.toml
+
+backup: setup ## Back up the database into backups/ (pg_dump on PostgreSQL; SQLite's online backup)
+	$(MANAGE) backup_db
+
+restore: setup ## Restore a backup into an EMPTY database: make restore FILE=backups/... [FORCE=1]
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/treatykb-<time>.dump [FORCE=1]" >&2; exit 2; }
+	$(MANAGE) restore_db "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 superuser: migrate ## Create an admin account
 	$(MANAGE) createsuperuser

@@ -11,3 +11,19 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}  #
 # Whole-page caching (treaties.caching) off, so tests see each response's context; the tests
 # in tests/perf/ turn it on for themselves.
 TREATYKB_PAGE_CACHE = False
+
+# django-axes stays on; only Client.login() (no request) is let through uncounted.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.AxesBackendForTestClient",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]
+
+# A read replica that mirrors the primary, so that reads are routed as in production
+# (treatykb/routers.py). Tests run inside a transaction on the primary, and reads inside a
+# transaction go to the primary; a transactional test (``transaction=True``) reads from the
+# replica alias and must allow it:
+# ``django_db(transaction=True, databases=["default", "replica"])``.
+DATABASES = {  # noqa: F405
+    **DATABASES,  # noqa: F405
+    "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}

@@ -30,6 +30,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from . import status as status_rules
+from .exports import spreadsheet_safe
 from .history import grouped_history
 from .models import EntryIntoForceBasis, Participant, Ratification, Statement, Treaty
 
@@ -49,18 +50,7 @@ def csv_cell(value):
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = strip_tags(str(value))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return spreadsheet_safe(strip_tags(str(value)))
 
 
 class CachedChoicesFormSet(BaseInlineFormSet):

@@ -5,20 +5,26 @@ Both carry the export date and, per treaty, the date its participant data is cur
 repeats its treaty's ``status_as_at`` so that a row read on its own still says how old it is.
 The derived status of each record is the status on the export date.
 
-A fixed number of queries, whatever the size of the data.
+A fixed number of queries, whatever the size of the data; the built archive is cached under
+the data version and the date (``archive_response``), so that the page's download link and the
+API's ``/api/v1/download/`` cost one build per change and day, not one per request.
 """
 
 import csv
+import datetime
 import io
 import json
 import zipfile
+from collections import defaultdict
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils import timezone
 
 from provisions.models import Pillar, Provision, Topic
 
 from . import status as status_rules
+from .caching import cached_aggregate
 from .models import Participant, Ratification, Statement, Treaty
 
 README = """Treaty KB data set, exported on {date}.
@@ -39,6 +45,28 @@ A party whose date of consent is not known has consent_kind set and consent_on e
 (consent_date_note = "date not known"). Nothing in the data set is guessed.
 The same data as one JSON document: /data/download/treatykb-{date}.json
 """
+
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+# ("CSV injection"); tab and carriage return can hide such a start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell value that a spreadsheet shows as the text it is: a string starting like a
+    formula gets a leading apostrophe (shown by no spreadsheet); numbers, negative ones included,
+    and everything else are unchanged. Every CSV this site writes passes its cells through it."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def iso(value):
@@ -317,12 +345,21 @@ def tables(data):
     )
 
 
+def columns():
+    """Each table's name and columns, in file order (for descriptions of the export)."""
+    empty = defaultdict(list, exported_on=datetime.date.today())
+    return [(name, header) for name, header, _rows in tables(empty)]
+
+
 def csv_text(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(
-        [["true" if v is True else "false" if v is False else v for v in row] for row in rows]
+        [
+            [spreadsheet_safe("true" if v is True else "false" if v is False else v) for v in row]
+            for row in rows
+        ]
     )
     return buffer.getvalue()
 
@@ -369,3 +406,25 @@ def build_document(data):
 
 def build_json(data):
     return json.dumps(build_document(data), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS = {"zip": "application/zip", "json": "application/json"}
+
+
+def file_name(on, fmt):
+    return f"treatykb-{on.isoformat()}.{fmt}"
+
+
+def build(fmt, on):
+    data = collect(on)
+    return build_zip(data) if fmt == "zip" else build_json(data)
+
+
+def archive_response(fmt, on=None):
+    """The data set exported on ``on`` (today by default) as a download named by its date:
+    ``fmt`` is ``zip`` (CSV files) or ``json``."""
+    on = on or timezone.localdate()
+    body = cached_aggregate("download", lambda: build(fmt, on), fmt, on.isoformat())
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(on, fmt)}"'
+    return response

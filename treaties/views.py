@@ -226,7 +226,7 @@ def csv_response(filename, header, rows):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([exports.spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 
@@ -558,8 +558,6 @@ class DataDownloadView(View):
     link to the latest.
     """
 
-    content_types = {"zip": "application/zip", "json": "application/json"}
-
     def get(self, request, fmt, date=None):
         today = timezone.localdate()
         if date != today.isoformat():
@@ -569,8 +567,4 @@ class DataDownloadView(View):
                 except ValueError:
                     raise Http404("Not a date in the form YYYY-MM-DD.") from None
             return redirect(download_url(today, fmt))
-        data = exports.collect(today)
-        body = exports.build_zip(data) if fmt == "zip" else exports.build_json(data)
-        response = HttpResponse(body, content_type=self.content_types[fmt])
-        response["Content-Disposition"] = f'attachment; filename="treatykb-{date}.{fmt}"'
-        return response
+        return exports.archive_response(fmt, today)

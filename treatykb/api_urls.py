@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from provisions.api.views import PillarViewSet, ProvisionViewSet
 from treaties.api.views import (
     ApiRootView,
+    DownloadView,
     ParticipantViewSet,
     RatificationViewSet,
     StatementViewSet,
@@ -41,6 +42,7 @@ urlpatterns = [
         name="ratification-detail",
     ),
     path("", include(router.urls)),
+    path("download/", DownloadView.as_view(), name="download"),
     path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),
     path("feeds/participants/<str:code>.atom", ParticipantActionsFeed(), name="participant-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

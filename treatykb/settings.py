@@ -6,9 +6,12 @@ real ``SECRET_KEY`` and ``ALLOWED_HOSTS``. See README.md, "Configuration".
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +28,16 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 ENVIRONMENT = os.environ.get("TREATYKB_ENV", "development").strip().lower()
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("TREATYKB_ENV must be 'development' or 'production'.")
@@ -32,6 +45,9 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEV_SECRET_KEY = "django-insecure-treatykb-local-development-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
+# Previous keys, still accepted for signatures (sessions, password reset links) while they
+# expire after a rotation: docs/deploy.md, "Rotating secrets".
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 
@@ -61,13 +77,22 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "csp",
+    "axes",
     "treaties",
     "provisions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response, static files included (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
+    # WhiteNoise, with a year's immutable caching of hashed static files (treatykb/static.py).
+    "treatykb.static.StaticFilesMiddleware",
+    # A 503 page (or JSON) when the database is down or too slow (treatykb/availability.py).
+    "treatykb.availability.DatabaseUnavailableMiddleware",
+    # Reads from the replica, except for writing and signed-in requests (treatykb/routers.py).
+    "treatykb.routers.PrimaryReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (the editors' history; see treaties/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers a locked-out login attempt with the lockout page (last, as django-axes requires).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "treatykb.urls"
@@ -97,15 +124,106 @@ TEMPLATES = [
     },
 ]
 
+# --- Databases -----------------------------------------------------------------------------------
+# DATABASE_URL is the primary; DATABASE_REPLICA_URL, when set, a read replica that anonymous
+# reads go to (treatykb/routers.py; docs/deploy.md, "Read replica"). On PostgreSQL a connection
+# attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and, when DATABASE_STATEMENT_TIMEOUT
+# is set (milliseconds), a query after that long: the request then gets a 503
+# (treatykb/availability.py) instead of holding a worker.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0)
+
+
+def database_config(url):
+    """A DATABASES entry for ``url`` with the connection lifetime, health checks and, on
+    PostgreSQL, the connect and statement timeouts."""
+    config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        if DATABASE_STATEMENT_TIMEOUT:
+            flag = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+            options["options"] = f"{options.get('options', '')} {flag}".strip()
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": database_config(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"].strip())
+DATABASE_ROUTERS = ["treatykb.routers.PrimaryReplicaRouter"]
+
+# --- Cache ----------------------------------------------------------------------------------------
+# Per-process memory by default. CACHE_URL (redis://host:6379/0, rediss://..., or
+# unix:///run/redis/redis.sock?db=0) makes it a Redis shared by every worker and server, as
+# production needs: the data version that keeps cached pages current (treaties/caching.py) and
+# the API's throttle counters must be the same everywhere. If Redis is unreachable the site keeps
+# working without a cache (errors are logged, each attempt gives up after a second).
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def cache_config(url):
+    """The CACHES entry for ``url`` (empty or ``locmem://``: this process's memory)."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if not url or scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme not in REDIS_SCHEMES:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss:// or unix:// (or be empty for a "
+            f"per-process cache), not {scheme or url!r}."
+        )
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "treatykb",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "").strip())}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Logging in (the admin; the browsable API uses the same session) -------------------------
+# The admin lives at ADMIN_URL ("admin/" unless set): a less guessable path keeps the login page
+# out of the way of bots, and it is the only place a password is typed.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip().strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9_.~-]+(/[A-Za-z0-9_.~-]+)*/", ADMIN_URL) or ADMIN_URL.startswith(
+    "api/"
+):
+    raise ImproperlyConfigured(
+        "ADMIN_URL must be a path such as 'admin/' or 'editing-a8f3/' (letters, digits, - _ . ~),"
+        " not the site root and not under api/."
+    )
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one user name from one address, that
+# user name is locked out from that address for AXES_COOLOFF_MINUTES (the right password too);
+# a successful login resets the count. `manage.py axes_reset` lifts every lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME < timedelta(minutes=1):
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "treatykb.security.lockout_response"  # a page saying for how long, 429
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
+# one saw, from X-Forwarded-For (so that locking one client out does not lock out everyone behind
+# the proxy). See treatykb/security.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "treatykb.security.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,13 +272,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "treaties.api.renderers.BrowsableAPIRenderer",
         "treaties.api.renderers.CSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "treaties.api.backends.StrictDjangoFilterBackend",
         "treaties.api.backends.StrictOrderingFilter",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "treaties.api.backends.StrictContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "treaties.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.AnonymousRateThrottle"],
@@ -183,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from the public validator service: the docs page loads nothing from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
@@ -197,7 +318,14 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Total-Count", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "X-Total-Count",
+    "Retry-After",
+    "Content-Disposition",
+]
 
 LOGGING = {
     "version": 1,
@@ -208,6 +336,8 @@ LOGGING = {
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
         # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -221,6 +351,28 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline script or style
+# anywhere (scripts are files in static/js, data for them is JSON in <script type=
+# "application/json">). The one relaxation: the browsable API's HTML (DRF's own templates) uses
+# style attributes, so its responses allow inline style *attributes* (style-src-attr; see
+# treaties/api/renderers.py). CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI", "").strip():
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"].strip()]
 
 # --- Benchmark instrumentation (bench/README.md) ---------------------------------------------
 # TREATYKB_BENCH=1 adds an X-Query-Count header to every response and a constant /bench/floor/

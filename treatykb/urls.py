@@ -2,8 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from treatykb.availability import healthz
+
+handler500 = "treatykb.availability.server_error_view"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("treatykb.api_urls", namespace="api")),
     path("", include("provisions.urls")),
     path("", include("treaties.urls")),

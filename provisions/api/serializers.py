@@ -26,8 +26,10 @@ def provision_api_url(serializer, provision):
 
 class RelatedProvisionSerializer(serializers.ModelSerializer):
     id = serializers.SerializerMethodField(help_text="'<treaty-slug>/<number>'.")
-    url = serializers.SerializerMethodField()
-    html_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The related article in the API.")
+    html_url = serializers.SerializerMethodField(
+        help_text="The related article's page on the site."
+    )
     treaty = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -118,7 +120,9 @@ class ProvisionSerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class PillarSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:pillar-detail", lookup_field="slug")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:pillar-detail", lookup_field="slug", help_text="This pillar in the API."
+    )
     html_url = serializers.SerializerMethodField(help_text="The pillar's page on the site.")
     provision_count = serializers.SerializerMethodField(
         help_text="Provisions tagged with the pillar, over all treaties."

@@ -52,6 +52,12 @@ def data():
         ("/api/v1/pillars/?treaty=untoc", "treaty", "ordering"),
         ("/api/v1/treaties/untoc/?page=2", "page", "as_of"),
         ("/api/v1/ratifications/?status=%25s", "status", "party"),
+        ("/api/v1/ratifications/?format=xml", "format", "json, api, csv"),
+        ("/api/v1/pillars/?format=xlsx", "format", "json, api, csv"),
+        ("/api/v1/provisions/untoc/6/?format=pdf", "format", "json, api, csv"),
+        ("/api/v1/pillars/?page_size=1001", "page_size", "1 to 1000"),
+        ("/api/v1/pillars/?ordering=count", "ordering", "modified_at"),
+        ("/api/v1/pillars/?modified_since=soon", "modified_since", "ISO 8601"),
     ],
 )
 def test_invalid_input_is_a_400_naming_the_parameter_and_the_accepted_values(

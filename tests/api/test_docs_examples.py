@@ -4,15 +4,18 @@ own query sets (the ones its pages use) give."""
 import csv
 import datetime
 import io
+import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from provisions.models import Provision
 from treaties.filters import ParticipantFilterSet
-from treaties.models import Participant, Ratification
+from treaties.models import Participant, Ratification, Treaty
 
 pytestmark = pytest.mark.django_db
 DOC = Path(settings.BASE_DIR) / "docs" / "api.md"
@@ -97,6 +100,36 @@ def expected_modified_since(response):
     )
 
 
+def shipped_status_as_at():
+    return {
+        t.slug: t.status_as_at.isoformat() if t.status_as_at else None for t in Treaty.objects.all()
+    }
+
+
+def expected_download_zip(response):
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="treatykb-{today}.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    with archive.open(f"treatykb-{today}/treaties.csv") as member:
+        rows = list(csv.DictReader(io.TextIOWrapper(member, encoding="utf-8")))
+    assert {r["slug"]: r["status_as_at"] or None for r in rows} == shipped_status_as_at()
+    with archive.open(f"treatykb-{today}/ratifications.csv") as member:
+        assert sum(1 for _ in member) == Ratification.objects.count() + 1  # and the header
+
+
+def expected_download_json(response):
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="treatykb-{today}.json"'
+    data = json.loads(response.content)
+    assert data["exported_on"] == today
+    assert data["status_as_at"] == shipped_status_as_at()
+    parties = [
+        r for r in data["ratifications"] if r["treaty"] == "asean-actip" and r["status"] == "party"
+    ]
+    expected = Ratification.objects.filter(treaty__slug="asean-actip").parties()
+    assert len(parties) == expected.count() and parties
+
+
 EXAMPLES = {
     "/api/v1/participants/?membership=coe&party_to=palermo-protocol&not_party_to=coe-convention": (
         expected_palermo_not_coe
@@ -111,6 +144,8 @@ EXAMPLES = {
     "/api/v1/provisions/palermo-protocol/6/": expected_article_6,
     "/api/v1/ratifications/?modified_since=2025-01-01T00:00:00Z": expected_modified_since,
     "/api/v1/ratifications/untoc/FR/": None,  # the write example; checked below
+    "/api/v1/download/": expected_download_zip,
+    "/api/v1/download/?format=json": expected_download_json,
 }
 
 
@@ -132,6 +167,7 @@ def test_the_python_examples_use_the_documented_parameters():
         '{"treaty": "asean-actip", "pillar": "protection"}',
         '{"treaty": "untoc", "consented_after": "2015-01-01", "format": "csv"}',
         '{"related_to": "palermo-protocol/6"}',
+        '{"format": "json"}',
     ):
         assert params in text
 

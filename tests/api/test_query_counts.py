@@ -45,3 +45,13 @@ def test_query_count_is_the_same_for_n_and_3n_rows(client, url):
             or "pillars" in url
             or ("treaties" in url)
         )
+
+
+@pytest.mark.parametrize("url", ["/api/v1/download/", "/api/v1/download/?format=json"])
+def test_the_download_runs_the_same_queries_for_n_and_3n_rows(client, url):
+    build_world(n=2)
+    small, first = count_queries(client, url)
+    build_world(n=4)  # 3N rows of every kind; the change also retires the cached archive
+    large, second = count_queries(client, url)
+    assert large == small, f"{url}: {small} queries with N rows, {large} with 3N"
+    assert len(second.content) > len(first.content)

@@ -72,19 +72,40 @@ def test_every_filter_of_the_issue_is_in_the_schema(schema):
         "as_of",
         "modified_since",
     } <= names("/api/v1/ratifications/")
+    assert {"modified_since", "ordering", "page", "page_size", "format"} <= names(
+        "/api/v1/pillars/"
+    )
+    for path in ("/api/v1/treaties/", "/api/v1/statements/"):
+        assert {"modified_since", "ordering", "page", "page_size", "format"} <= names(path)
 
 
 def test_every_field_is_described(schema):
+    """Every field of every component (pages, nested records, the download's document),
+    identifiers and links included; a field that is another component is described there."""
     missing = [
         f"{name}.{field}"
         for name, component in schema["components"]["schemas"].items()
         for field, spec in component.get("properties", {}).items()
-        if name.startswith(("Treaty", "Provision", "Participant", "Ratification", "Statement"))
-        and not name.startswith("Patched")
-        and not (spec.get("description") or "$ref" in spec or "allOf" in spec)
-        and field not in {"url", "slug", "id", "code"}
+        if not (spec.get("description") or "$ref" in spec or "allOf" in spec)
     ]
     assert missing == []
+    assert "PaginatedPillarList" in schema["components"]["schemas"]
+    assert "DataSetDocument" in schema["components"]["schemas"]
+
+
+def test_the_download_is_described_with_its_formats_and_files(schema):
+    operation = schema["paths"]["/api/v1/download/"]["get"]
+    (format_parameter,) = operation["parameters"]
+    assert format_parameter["name"] == "format"
+    assert sorted(format_parameter["schema"]["enum"]) == ["json", "zip"]
+    assert format_parameter["schema"]["default"] == "zip"
+    ok = operation["responses"]["200"]
+    assert set(ok["content"]) == {"application/zip", "application/json"}
+    assert "treatykb-YYYY-MM-DD" in ok["description"] and "ratifications.csv" in ok["description"]
+    document = schema["components"]["schemas"]["DataSetDocument"]["properties"]
+    assert {"exported_on", "status_as_at", "treaties", "ratifications", "topics"} <= set(document)
+    assert "treaty_status_as_at" in document["ratifications"]["description"]
+    assert {"304", "400"} <= set(operation["responses"])
 
 
 def test_interactive_documentation_without_cdn_or_inline_script(client):

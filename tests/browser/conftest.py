@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,6 +32,8 @@ CHROMIUM_ARGS = [
 
 
 PASSWORD = "browser-test-password-42"
+# Where the site under test serves the admin (ADMIN_URL, "admin/" unless set), e.g. "/admin/".
+ADMIN = "/" + settings.ADMIN_URL
 CREATE_EDITOR = (
     "from django.contrib.auth.models import Group, User; "
     f"editor = User.objects.create_user('editor', password='{PASSWORD}', is_staff=True); "
@@ -64,6 +67,7 @@ def site(tmp_path_factory):
         "TREATYKB_ENV": "development",
         "DEBUG": "1",
         "DJANGO_SUPERUSER_PASSWORD": "browser-test-password-42",
+        "ADMIN_URL": settings.ADMIN_URL,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (

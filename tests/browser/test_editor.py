@@ -9,12 +9,12 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .conftest import ADMIN, PASSWORD
 
 
 def log_in(page, username):
-    page.goto("/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/admin/$"))
+    page.goto(ADMIN)
+    expect(page).to_have_url(re.compile(rf"{re.escape(ADMIN)}login/\?next={re.escape(ADMIN)}$"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -26,7 +26,7 @@ def test_an_editor_tags_an_article_and_records_an_accession(page):
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
 
     # Tag ACTIP art. 3 with the prevention pillar.
-    page.goto("/admin/provisions/provision/?completeness=untagged")
+    page.goto(f"{ADMIN}provisions/provision/?completeness=untagged")
     page.locator("#changelist-filter").get_by_role("link", name="ACTIP", exact=True).click()
     page.locator("#result_list").get_by_role("link", name="3", exact=True).click()
     expect(page.get_by_role("heading", name="ACTIP art. 3")).to_be_visible()
@@ -36,7 +36,7 @@ def test_an_editor_tags_an_article_and_records_an_accession(page):
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     # Record the Holy See's (Vatican's) accession to the Palermo Protocol.
-    page.goto("/admin/treaties/ratification/add/")
+    page.goto(f"{ADMIN}treaties/ratification/add/")
     page.get_by_label("Treaty:").select_option(label="Palermo Protocol")
     page.locator("#id_participant + .select2").click()
     page.locator(".select2-search__field").fill("Holy See")  # the depositary's name for it
@@ -57,7 +57,7 @@ def test_an_editor_tags_an_article_and_records_an_accession(page):
     expect(section).to_contain_text("14 September 2023")
 
     # The history shows who made each edit, field by field.
-    page.goto("/admin/treaties/ratification/?q=VA")
+    page.goto(f"{ADMIN}treaties/ratification/?q=VA")
     row = page.locator("#result_list tbody tr", has_text="Palermo Protocol")
     row.get_by_role("link", name="Vatican").click()
     page.get_by_role("link", name="History").click()

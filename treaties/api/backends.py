@@ -1,15 +1,16 @@
-"""Filter backends that never surprise a script.
+"""Filter backends (and content negotiation) that never surprise a script.
 
 Plain django-filter ignores a parameter it does not know (a misspelt ``partyto=untoc`` returns
-every row) and DRF's ordering filter drops an unknown field silently. Here both are a 400 that
-names the parameter and lists the accepted ones (CourtListener's
-``UnknownFilterParamValidationBackend`` idea).
+every row), DRF's ordering filter drops an unknown field silently and an unknown ``format`` is
+a 404 as if the endpoint did not exist. Here each is a 400 that names the parameter and lists
+the accepted values (CourtListener's ``UnknownFilterParamValidationBackend`` idea).
 """
 
 from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 
 # Accepted on every endpoint: the renderer override (?format=csv|json|api).
@@ -125,3 +126,21 @@ class StrictOrderingFilter(OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` naming no representation of the endpoint is a 400 listing the ones it has
+    (DRF's default answers 404). The error itself is rendered as JSON."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            accepted = ", ".join(renderer.format for renderer in renderers)
+            raise ValidationError(
+                {
+                    self.settings.URL_FORMAT_OVERRIDE: [
+                        f"Unknown format '{format}'. Use one of: {accepted}."
+                    ]
+                }
+            )
+        return matching

@@ -92,5 +92,13 @@ class BoundedPageNumberPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         described = super().get_paginated_response_schema(schema)
         described["required"] = ["count", "next", "previous", "results"]
-        described["properties"]["count"]["description"] = "Total number of rows over all pages."
+        properties = described["properties"]
+        properties["count"]["description"] = "Total number of rows over all pages."
+        properties["next"]["description"] = (
+            "The next page, with the same filters (null on the last)."
+        )
+        properties["previous"]["description"] = (
+            "The previous page, with the same filters (null on the first)."
+        )
+        properties["results"]["description"] = "The rows of this page."
         return described

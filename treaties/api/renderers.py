@@ -4,13 +4,18 @@ Nested objects become dotted columns (``treaties.untoc.status``), lists of value
 with "; ", lists of objects by their ``id``. A paginated list gives the rows of the requested
 page (use ``page_size`` up to the maximum to get everything in one file); the total and the
 next/previous pages are in the ``X-Total-Count`` and ``Link`` headers. Errors come as
-``parameter,message`` rows with the error status.
+``parameter,message`` rows with the error status. A text that starts like a spreadsheet formula
+(``=``, ``+``, ``-``, ``@``) gets a leading apostrophe (``treaties.exports.spreadsheet_safe``).
 """
 
 import csv
 import io
 
+from csp.constants import UNSAFE_INLINE
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
+
+from treaties.exports import spreadsheet_safe
 
 SEPARATOR = "; "
 
@@ -26,7 +31,7 @@ def cell(value):
         return SEPARATOR.join(
             str(item.get("id", "")) if isinstance(item, dict) else cell(item) for item in value
         )
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 def flatten(record, exclude=(), prefix=""):
@@ -50,7 +55,7 @@ def error_rows(detail, prefix=""):
         for item in detail:
             yield from error_rows(item, prefix)
     else:
-        yield [prefix or "detail", str(detail)]
+        yield [prefix or "detail", spreadsheet_safe(str(detail))]
 
 
 class CSVRenderer(BaseRenderer):
@@ -86,3 +91,26 @@ class CSVRenderer(BaseRenderer):
             name = getattr(view, "basename", None) or "treatykb"
             response["Content-Disposition"] = f'inline; filename="treatykb-{name}.csv"'
         return buffer.getvalue().encode(self.charset)
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's browsable API under the site's Content-Security-Policy.
+
+    DRF's templates put a few ``style`` attributes on their markup (``float: right`` on the
+    format menu, the width of the search box), so these pages, and only these, allow inline
+    style *attributes* (``style-src-attr 'unsafe-inline'``). Scripts, ``<style>`` elements and
+    everything else keep the site's policy: DRF's scripts are static files. Its inline
+    ``<style>`` of code-highlighting rules is left out: it only styles Markdown code in view
+    descriptions, and Markdown is not installed.
+    """
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        context = super().get_context(data, accepted_media_type, renderer_context)
+        context["code_style"] = None
+        return context
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response._csp_update = {"style-src-attr": [UNSAFE_INLINE]}
+        return super().render(data, accepted_media_type, renderer_context)

@@ -53,7 +53,9 @@ class ModelValidationMixin:
 
 
 class TreatySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:treaty-detail", lookup_field="slug")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:treaty-detail", lookup_field="slug", help_text="This treaty in the API."
+    )
     html_url = serializers.SerializerMethodField(help_text="The treaty's page on the site.")
     parent = serializers.SlugRelatedField(
         slug_field="slug",
@@ -129,17 +131,26 @@ class TreatyDetailSerializer(TreatySerializer):
         fields = [*TreatySerializer.Meta.fields, "preamble", "preamble_incomplete"]
 
 
+def record_help(name):
+    """The ratification record's own description of one of its fields."""
+    return str(Ratification._meta.get_field(name).help_text)
+
+
 class ParticipationSerializer(serializers.Serializer):
     """A participant's record under one treaty, with its status as at the requested date."""
 
     status = serializers.ChoiceField(
         choices=status_rules.CHOICES, help_text="Derived status as at as_of (today by default)."
     )
-    signature_on = serializers.DateField(allow_null=True)
-    consent_kind = serializers.CharField(allow_blank=True)
-    consent_on = serializers.DateField(allow_null=True)
-    entry_into_force_on = serializers.DateField(allow_null=True)
-    withdrawal_effective_on = serializers.DateField(allow_null=True)
+    signature_on = serializers.DateField(allow_null=True, help_text=record_help("signature_on"))
+    consent_kind = serializers.CharField(allow_blank=True, help_text=record_help("consent_kind"))
+    consent_on = serializers.DateField(allow_null=True, help_text=record_help("consent_on"))
+    entry_into_force_on = serializers.DateField(
+        allow_null=True, help_text=record_help("entry_into_force_on")
+    )
+    withdrawal_effective_on = serializers.DateField(
+        allow_null=True, help_text=record_help("withdrawal_effective_on")
+    )
 
 
 NO_RECORD = {
@@ -154,7 +165,9 @@ NO_RECORD = {
 
 class ParticipantSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:participant-detail", lookup_field="code"
+        view_name="api:participant-detail",
+        lookup_field="code",
+        help_text="This participant in the API.",
     )
     html_url = serializers.SerializerMethodField(help_text="The participant's page on the site.")
     memberships = serializers.SerializerMethodField(
@@ -234,8 +247,13 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return absolute(self, reverse("api:participant-feed", kwargs={"code": participant.code}))
 
 
+STATEMENT_ID_HELP = "The statement's number, its stable identifier."
+
+
 class StatementSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:statement-detail")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:statement-detail", help_text="This statement in the API."
+    )
     provisions = serializers.SerializerMethodField(
         help_text="The articles it concerns, as '<treaty-slug>/<number>'."
     )
@@ -254,6 +272,7 @@ class StatementSummarySerializer(serializers.ModelSerializer):
             "withdrawn_on",
             "source_url",
         ]
+        extra_kwargs = {"id": {"help_text": STATEMENT_ID_HELP}}
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_provisions(self, statement):
@@ -420,7 +439,9 @@ class StatementSerializer(ModelValidationMixin, serializers.ModelSerializer):
     """A reservation, declaration, objection or notification, attached to a ratification record
     (named by ``treaty`` and ``participant``)."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:statement-detail")
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:statement-detail", help_text="This statement in the API."
+    )
     treaty = serializers.SlugRelatedField(
         source="ratification.treaty",
         slug_field="slug",
@@ -457,6 +478,7 @@ class StatementSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "created_at",
             "modified_at",
         ]
+        extra_kwargs = {"id": {"help_text": STATEMENT_ID_HELP}}
 
     def validate(self, attrs):
         target = attrs.pop("ratification", None)
