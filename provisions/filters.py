@@ -94,12 +94,15 @@ class ProvisionFilterSet(django_filters.FilterSet):
         field_name="modified_at", lookup_expr="gte", help_text=MODIFIED_SINCE_HELP
     )
 
+    # Rank at most this many matches of ``q`` (``ProvisionQuerySet.search``); None ranks all.
+    search_candidates = None
+
     class Meta:
         model = Provision
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, candidates=self.search_candidates)
 
     def filter_related_to(self, queryset, name, provision):
         return queryset.filter(pk__in=provision.related.values("pk"))

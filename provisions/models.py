@@ -129,11 +129,16 @@ class ProvisionQuerySet(models.QuerySet):
             ),
         )
 
-    def search(self, query):
+    def search(self, query, candidates=None):
         """Ranked full-text search over heading and text, best first.
 
         PostgreSQL: websearch syntax over an indexed tsvector (``search_vector``), ranked with
-        ``ts_rank`` and a heading weight, with ``headline`` (a snippet of the text) and
+        ``ts_rank`` and a heading weight. With ``candidates``, only that many matches are
+        ranked: the core instruments' first, then in treaty and article order (found through
+        the GIN index without reading any vector; one query, run at once). Ranking reads the
+        vector of every match it ranks, so a common word in a large collection (7,000 matches)
+        costs half a second ranked in full and a few milliseconds within 200 candidates. With
+        ``headline`` (a snippet of the text) and
         ``heading_headline`` (the whole heading) marking the matched words with
         ``highlight.START``/``highlight.STOP``: turn them into HTML with
         ``highlight.safe_headline``, which escapes the rest.
@@ -147,31 +152,32 @@ class ProvisionQuerySet(models.QuerySet):
             return self.none()
         if connection.vendor == "postgresql":
             search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            return (
-                self.filter(search_vector=search_query)
-                .annotate(
-                    rank=SearchRank(F("search_vector"), search_query),
-                    headline=SearchHeadline(
-                        "text",
-                        search_query,
-                        config=SEARCH_CONFIG,
-                        start_sel=START,
-                        stop_sel=STOP,
-                        max_words=35,
-                        min_words=15,
-                        max_fragments=2,
-                    ),
-                    heading_headline=SearchHeadline(
-                        "heading",
-                        search_query,
-                        config=SEARCH_CONFIG,
-                        start_sel=START,
-                        stop_sel=STOP,
-                        highlight_all=True,
-                    ),
-                )
-                .order_by("-rank", "treaty__position", "sort_key")
-            )
+            matches = self.filter(search_vector=search_query)
+            if candidates:
+                first = matches.order_by("-treaty__core", "treaty__position", "sort_key")
+                ids = list(first.values_list("pk", flat=True)[:candidates])
+                matches = self.filter(pk__in=ids)
+            return matches.annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                headline=SearchHeadline(
+                    "text",
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                ),
+                heading_headline=SearchHeadline(
+                    "heading",
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    highlight_all=True,
+                ),
+            ).order_by("-rank", "treaty__position", "sort_key")
         words = search_words(query)
         if not words:
             return self.none()

@@ -1,6 +1,7 @@
 """Reading pages for provisions: the pillars, the side-by-side comparison and search."""
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, Prefetch, Q, Value, When
 from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
@@ -14,6 +15,8 @@ from .highlight import excerpt_with_highlights, safe_headline
 from .models import Pillar, Provision, Topic, search_words
 
 MAX_QUERY_LENGTH = 200
+# The search page ranks at most this many matches (PostgreSQL): the core instruments' first.
+SEARCH_CANDIDATES = 200
 
 
 def ordered_pillars():
@@ -262,6 +265,9 @@ class SearchView(ListView):
             .defer("search_vector")
         )
         self.filterset = ProvisionFilterSet(params, queryset=base)
+        self.filterset.search_candidates = (
+            SEARCH_CANDIDATES if connection.vendor == "postgresql" else None
+        )
         self.messages += filter_messages(self.filterset)
         self.filterset.is_valid()  # cleans the form: invalid filters are left out, not fatal
         cleaned = self.filterset.form.cleaned_data
@@ -309,6 +315,13 @@ class SearchView(ListView):
             query=self.query,
             searching=self.searching,
             filterset=self.filterset,
+            candidates=self.filterset.search_candidates,
+            candidates_full=bool(
+                self.query
+                and self.filterset.search_candidates
+                and page
+                and page.paginator.count >= self.filterset.search_candidates
+            ),
             messages=self.messages,
             treaties=self.treaty_choices(),
             pillars=Pillar.objects.order_by("position", "slug"),

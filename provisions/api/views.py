@@ -8,6 +8,7 @@ from rest_framework import viewsets
 
 from provisions.filters import PillarFilterSet, ProvisionFilterSet
 from provisions.models import Pillar, Provision
+from treaties.api.pagination import ProvisionPagination
 from treaties.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
 from treaties.models import Treaty
 
@@ -36,7 +37,8 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,
     pillars and related articles in the other instruments. Identified by
     ``<treaty-slug>/<number>``. Listed in treaty and article order; with ``q`` (the same search
-    as the site's), best match first unless ``ordering`` is given.
+    as the site's, every match ranked), best match first unless ``ordering`` is given, 20 a
+    page unless ``page_size`` says otherwise.
 
     Writes (including the pillar tags and related articles) need the matching model permission
     (add/change/delete provision)."""
@@ -44,6 +46,7 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     queryset = Provision.objects.all()
     serializer_class = ProvisionSerializer
     filterset_class = ProvisionFilterSet
+    pagination_class = ProvisionPagination
     ordering_fields = {
         "treaty": ("treaty__position", "sort_key"),
         "number": ("sort_key", "treaty__position"),

@@ -360,3 +360,13 @@ def test_api_root_links_every_endpoint_and_the_download(client, world):
 def test_browsable_api_stays_on(client, world):
     response = client.get("/api/v1/ratifications/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"<html" in response.content.lower()
+
+
+def test_a_provision_search_comes_twenty_a_page_unless_asked_otherwise(client):
+    treaty = TreatyFactory(slug="searched")
+    for number in range(1, 26):
+        ProvisionFactory(treaty=treaty, number=str(number), text="Each victim shall be heard.")
+    found = client.get("/api/v1/provisions/?q=victim").json()
+    assert found["count"] == 25 and len(found["results"]) == 20
+    assert len(client.get("/api/v1/provisions/?q=victim&page_size=25").json()["results"]) == 25
+    assert len(client.get("/api/v1/provisions/").json()["results"]) == 25

@@ -66,7 +66,7 @@ def test_nothing_set_gives_one_local_database_and_a_per_process_cache():
 def test_postgresql_gets_a_connect_timeout_and_an_optional_statement_timeout():
     url = "postgres://treatykb:secret@db.internal:5432/treatykb"
     default = settings_with(DATABASE_URL=url)["DATABASES"]["default"]
-    assert default["OPTIONS"] == {"connect_timeout": 5}
+    assert default["OPTIONS"] == {"connect_timeout": 5, "options": "-c random_page_cost=1.1"}
     assert default["CONN_HEALTH_CHECKS"] is True
 
     config = settings_with(
@@ -74,7 +74,7 @@ def test_postgresql_gets_a_connect_timeout_and_an_optional_statement_timeout():
     )
     assert config["DATABASES"]["default"]["OPTIONS"] == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=15000",
+        "options": "-c random_page_cost=1.1 -c statement_timeout=15000",
     }
 
 
@@ -87,7 +87,10 @@ def test_a_replica_url_adds_the_replica_alias_with_the_same_timeouts():
     replica = config["DATABASES"]["replica"]
     assert replica["HOST"] == "replica.internal"
     assert replica["USER"] == "reader"
-    assert replica["OPTIONS"] == {"connect_timeout": 5, "options": "-c statement_timeout=15000"}
+    assert replica["OPTIONS"] == {
+        "connect_timeout": 5,
+        "options": "-c random_page_cost=1.1 -c statement_timeout=15000",
+    }
     assert config["DATABASES"]["default"]["HOST"] == "primary.internal"
 
 

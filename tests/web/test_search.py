@@ -131,6 +131,37 @@ def test_postgresql_headlines_stem_words_and_escape_the_text(client, convention)
     assert "<mark>Victims</mark> &amp; witnesses" in page
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the candidates are PostgreSQL's")
+def test_a_common_word_is_ranked_among_a_bounded_set_of_matches_core_instruments_first(
+    client, convention, monkeypatch
+):
+    from provisions import views
+    from tests.factories import TreatyFactory
+
+    monkeypatch.setattr(views, "SEARCH_CANDIDATES", 3)
+    core = TreatyFactory(slug="core", short_title="Core", position=50, core=True)
+    ProvisionFactory(treaty=core, number="1", text="Every victim shall be assisted.")
+    for number in range(1, 6):
+        ProvisionFactory(treaty=convention, number=str(number), text="A victim.")
+    response = client.get("/search/?q=victim")
+    assert response.context["paginator"].count == 3
+    assert "core" in {p.treaty.slug for p in response.context["results"]}
+    page = response.content.decode()
+    assert "3 or more articles match “victim”: the first 3" in page
+    assert "Add words, or choose an instrument or a pillar" in page
+    narrowed = client.get("/search/?q=victim&treaty=convention")
+    assert narrowed.context["paginator"].count == 3
+    assert client.get("/search/?q=assisted").context["paginator"].count == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_the_planner_prices_random_reads_for_data_in_memory(db):
+    # Else a common word is looked up by reading every search vector (bench/README.md).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 class TestSnippets:
     def test_safe_headline_escapes_everything_but_the_marks(self):
         html = safe_headline(f"a <b>{START}child{STOP}</b> & more")

@@ -9,6 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 
 class BoundedPageNumberPagination(PageNumberPagination):
     page_size = settings.API_PAGE_SIZE
+    # The default page of a full-text search (``q``): where the best matches are; None: as above.
+    search_page_size = None
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
     page_query_description = "Page number (from 1)."
@@ -19,6 +21,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
+            if self.search_page_size and request.query_params.get("q", "").strip():
+                return self.search_page_size
             return self.page_size
         try:
             size = int(raw)
@@ -102,3 +106,14 @@ class BoundedPageNumberPagination(PageNumberPagination):
         )
         properties["results"]["description"] = "The rows of this page."
         return described
+
+
+class ProvisionPagination(BoundedPageNumberPagination):
+    """Provisions: a full-text search (``q``) comes 20 results a page by default, best first
+    (every article's text is in its row); ``page_size`` still goes up to the maximum."""
+
+    search_page_size = 20
+    page_size_query_description = (
+        f"Rows per page, from 1 to {settings.API_MAX_PAGE_SIZE} (default "
+        f"{settings.API_PAGE_SIZE}; 20 with q)."
+    )
