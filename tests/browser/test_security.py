@@ -113,4 +113,13 @@ def test_the_admin_runs_under_the_csp(watched):
         "link", name="Today"
     ).click()  # the date shortcuts (DateTimeShortcuts.js)
     expect(watched.locator("#id_consent_on")).not_to_have_value("")
+    # The editors' own pages: import with its preview form, deletions, a record's history.
+    watched.goto(f"{ADMIN}treaties/ratification/import/")
+    expect(watched.locator("input[type=file]")).to_be_visible()
+    watched.goto(f"{ADMIN}treaties/ratification/deleted/")
+    expect(watched.locator("#content")).to_be_visible()
+    watched.goto(f"{ADMIN}treaties/ratification/?q=FR")
+    watched.locator("#result_list tbody tr a").first.click()
+    watched.get_by_role("link", name="History").click()
+    expect(watched.locator("#change-history")).to_be_visible()
     assert violations(watched) == []

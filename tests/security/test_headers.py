@@ -1,6 +1,7 @@
 """Security headers on every kind of response: pages, the API, the admin, errors, the docs."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import TreatyFactory
@@ -71,3 +72,11 @@ def test_the_api_docs_page_has_no_inline_script_or_style(client, db):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+def test_static_files_carry_the_headers_too(client):
+    response = client.get("/static/js/site.js")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert directives(response)["script-src"] == ["'self'"]
