@@ -50,6 +50,7 @@ ENDPOINTS = [
     ("treaty", "Treaty page (UNTOC, with participation and map)", "/treaties/untoc/"),
     ("article", "Article page (Palermo art. 6)", "/treaties/palermo-protocol/articles/6/"),
     ("participant", "Participant profile (Algeria, with statements)", "/countries/DZ/"),
+    ("participants", "Participants list (first page)", "/countries/"),
     ("matrix", "Matrix", "/matrix/"),
     ("search", "Search page", "/search/?q=protection+of+victims"),
     (
@@ -63,7 +64,7 @@ ENDPOINTS = [
 CONDITIONAL = (
     "api-304",
     "API ratifications, repeated with If-None-Match (304)",
-    ENDPOINTS[6][2],
+    next(path for key, _, path in ENDPOINTS if key == "api-ratifications"),
 )
 SOAK_PATHS = [path for _, _, path in ENDPOINTS] + [
     "/treaties/palermo-protocol/",
