@@ -1,5 +1,6 @@
-"""docs/deploy.md stays true to the code: its environment file names every variable the
-settings (and gunicorn.conf.py) read, and the README links it."""
+"""The documentation stays true to the code: every variable the settings (and gunicorn.conf.py)
+read is set in docs/deploy.md's environment file and described in the README's Configuration
+table, and the README links the deployment guide."""
 
 import re
 from pathlib import Path
@@ -31,13 +32,26 @@ def environment_file():
     }
 
 
-def test_the_environment_file_in_the_deployment_guide_sets_every_variable():
+def all_variables():
     variables = variables_read(ROOT / "treatykb" / "settings.py") | variables_read(
         ROOT / "gunicorn.conf.py"
     )
     assert {"DATABASE_URL", "CACHE_URL", "SECRET_KEY"} <= variables  # the scan finds them
-    missing = variables - environment_file() - set(NOT_FOR_PRODUCTION)
+    return variables - set(NOT_FOR_PRODUCTION)
+
+
+def test_the_environment_file_in_the_deployment_guide_sets_every_variable():
+    missing = all_variables() - environment_file()
     assert not missing, f"docs/deploy.md's environment file does not set {sorted(missing)}"
+
+
+def test_the_readme_describes_every_variable():
+    readme = (ROOT / "README.md").read_text()
+    configuration = readme[readme.index("## Configuration") :]
+    configuration = configuration[: configuration.index("\n## ", 1)]
+    described = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", configuration))
+    missing = all_variables() - described
+    assert not missing, f"README's Configuration table does not describe {sorted(missing)}"
 
 
 def test_the_readme_links_the_deployment_guide():
