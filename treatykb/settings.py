@@ -370,7 +370,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:"],  # Swagger UI draws its icons as data: SVG images
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
