@@ -13,7 +13,8 @@ Writes that bypass signals (``bulk_create``, ``QuerySet.update``, raw SQL) must 
 
 Across processes (gunicorn workers) the token must live in a shared cache: set ``CACHE_URL``
 (Redis) in production. With the per-process default cache a change is seen at once by the
-process that made it and, in others, within ``AGGREGATE_TIMEOUT`` at most.
+process that made it and, in others, within ``AGGREGATE_TIMEOUT`` at most; with a shared cache
+entries live ``SHARED_TIMEOUT``.
 """
 
 import datetime
@@ -32,6 +33,9 @@ from django.utils import timezone
 
 VERSION_KEY = "treatykb:data-version"
 AGGREGATE_TIMEOUT = 300
+# With a shared cache no process can hold an entry past an edit (the version is the same
+# everywhere), so entries live longer: rebuilding the treaty page takes a second.
+SHARED_TIMEOUT = 3600
 CONTENT_APPS = ("treaties", "provisions")
 
 
@@ -88,7 +92,13 @@ def aggregate_key(name, *parts):
     return f"treatykb:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
 
 
-def cached_aggregate(name, build, *parts, timeout=AGGREGATE_TIMEOUT):
+def entry_timeout():
+    """How long a cached aggregate or page lives: ``SHARED_TIMEOUT`` with a shared cache, else
+    ``AGGREGATE_TIMEOUT`` (how late another process may see an edit)."""
+    return SHARED_TIMEOUT if version_is_shared() else AGGREGATE_TIMEOUT
+
+
+def cached_aggregate(name, build, *parts, timeout=None):
     """``build()``'s result, cached under ``name`` and ``parts`` for the current data version
     and today's date. ``build`` must return something picklable (plain data or model rows
     without lazy querysets)."""
@@ -96,7 +106,7 @@ def cached_aggregate(name, build, *parts, timeout=AGGREGATE_TIMEOUT):
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout)
+        cache.set(key, value, timeout or entry_timeout())
     return value
 
 
@@ -135,7 +145,7 @@ def connect_signals():
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
-def cache_page_by_data_version(name, timeout=AGGREGATE_TIMEOUT):
+def cache_page_by_data_version(name, timeout=None):
     """Cache a page's successful anonymous GET responses under the data version, today's date,
     the host and the full path (query string included). Editors (any authenticated user) always
     get a fresh page. The middleware still runs on every response (security headers, CSP), so
@@ -167,7 +177,7 @@ def cache_page_by_data_version(name, timeout=AGGREGATE_TIMEOUT):
                 response = response.render()
             if response.status_code == 200 and not response.streaming:
                 headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                cache.set(key, (200, headers, response.content), timeout)
+                cache.set(key, (200, headers, response.content), timeout or entry_timeout())
             return response
 
         wrapped.__name__ = getattr(view, "__name__", "cached_view")

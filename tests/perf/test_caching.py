@@ -177,3 +177,10 @@ def test_a_profile_page_is_cached_for_its_own_page_number(client, page_cache):
     first, second = client.get("/countries/FR/"), client.get("/countries/FR/?page=2")
     assert first.content != second.content
     assert client.get("/countries/FR/?page=2").content == second.content
+
+
+def test_entries_live_longer_when_every_process_shares_the_version(settings):
+    settings.TREATYKB_SHARED_CACHE = False  # another process may see an edit this late
+    assert caching.entry_timeout() == caching.AGGREGATE_TIMEOUT == 300
+    settings.TREATYKB_SHARED_CACHE = True
+    assert caching.entry_timeout() == caching.SHARED_TIMEOUT == 3600
