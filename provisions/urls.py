@@ -1,12 +1,18 @@
 from django.urls import path
 
+from treaties.caching import cache_page_by_data_version as cached
+
 from . import views
 
 app_name = "provisions"
 
 urlpatterns = [
-    path("pillars/", views.PillarListView.as_view(), name="pillar_list"),
-    path("pillars/<slug:slug>/", views.PillarDetailView.as_view(), name="pillar_detail"),
-    path("compare/", views.CompareView.as_view(), name="compare"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("pillars/", cached("pillars")(views.PillarListView.as_view()), name="pillar_list"),
+    path(
+        "pillars/<slug:slug>/",
+        cached("pillar")(views.PillarDetailView.as_view()),
+        name="pillar_detail",
+    ),
+    path("compare/", cached("compare")(views.CompareView.as_view()), name="compare"),
+    path("search/", cached("search")(views.SearchView.as_view()), name="search"),
 ]

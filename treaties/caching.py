@@ -94,8 +94,13 @@ def aggregate_key(name, *parts):
 
 def entry_timeout():
     """How long a cached aggregate or page lives: ``SHARED_TIMEOUT`` with a shared cache, else
-    ``AGGREGATE_TIMEOUT`` (how late another process may see an edit)."""
-    return SHARED_TIMEOUT if version_is_shared() else AGGREGATE_TIMEOUT
+    ``AGGREGATE_TIMEOUT`` (how late another process may see an edit). With a read replica
+    (``DATABASE_REPLICA_URL``) also ``AGGREGATE_TIMEOUT``: an anonymous request in the moment
+    between an edit's commit and the replica catching up caches what the replica still holds
+    under the new version, and that must not last an hour."""
+    if version_is_shared() and not getattr(settings, "READ_REPLICA_LAGS", False):
+        return SHARED_TIMEOUT
+    return AGGREGATE_TIMEOUT
 
 
 def cached_aggregate(name, build, *parts, timeout=None):
@@ -149,12 +154,14 @@ def cache_page_by_data_version(name, timeout=None):
     """Cache a page's successful anonymous GET responses under the data version, today's date,
     the host and the full path (query string included). Editors (any authenticated user) always
     get a fresh page. The middleware still runs on every response (security headers, CSP), so
-    only the view's own work is saved. Used for the pages whose addresses are bounded by the
-    data (one per treaty, article, participant or page of a list, plus their filters): the home
-    page, the matrix, the data page, the treaty page and its CSV, the article page, the
-    participant profile; never for search or the API's filtered lists, whose addresses are
-    unbounded. ``TREATYKB_PAGE_CACHE = False`` turns it off (the test settings do, so that
-    tests see each response's context)."""
+    only the view's own work is saved. Used for every public page that reads the data: the
+    pages whose addresses are bounded by it (home, treaties, a treaty and its CSV, an article, a
+    participant, the matrix, pillars, the data page) and the search and filtered lists, whose
+    addresses are not: a search or a filter asked again (a shared link, a dashboard, the next
+    visitor) costs nothing until the data changes, and the cache's own bound (Redis's
+    ``maxmemory`` with LRU eviction, ``docs/deploy.md``; the per-process cache's
+    ``MAX_ENTRIES``) keeps the rest from piling up. ``TREATYKB_PAGE_CACHE = False`` turns it
+    off (the test settings do, so that tests see each response's context)."""
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):

@@ -7,7 +7,7 @@ app_name = "treaties"
 
 urlpatterns = [
     path("", cached("home")(views.HomeView.as_view()), name="home"),
-    path("treaties/", views.TreatyListView.as_view(), name="treaty_list"),
+    path("treaties/", cached("treaty-list")(views.TreatyListView.as_view()), name="treaty_list"),
     path(
         "treaties/<slug:slug>/",
         cached("treaty")(views.TreatyDetailView.as_view()),
@@ -36,14 +36,18 @@ urlpatterns = [
         cached("treaty-csv")(views.TreatyParticipantsCSVView.as_view()),
         name="treaty_participants_csv",
     ),
-    path("countries/", views.ParticipantListView.as_view(), name="participant_list"),
+    path(
+        "countries/",
+        cached("participants")(views.ParticipantListView.as_view()),
+        name="participant_list",
+    ),
     path(
         "countries/<str:code>/",
         cached("participant")(views.ParticipantDetailView.as_view()),
         name="participant_detail",
     ),
     path("matrix/", cached("matrix")(views.MatrixView.as_view()), name="matrix"),
-    path("matrix.csv", views.MatrixCSVView.as_view(), name="matrix_csv"),
+    path("matrix.csv", cached("matrix-csv")(views.MatrixCSVView.as_view()), name="matrix_csv"),
     path("data/", cached("data")(views.DataView.as_view()), name="data"),
     re_path(
         r"^data/download/treatykb-(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\.(?P<fmt>zip|json)$",

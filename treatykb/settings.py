@@ -161,7 +161,10 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
-if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+# Whether reads may lag behind writes (a streaming replica): cached pages then live five minutes
+# rather than an hour (treaties/caching.py, ``entry_timeout``).
+READ_REPLICA_LAGS = bool(os.environ.get("DATABASE_REPLICA_URL", "").strip())
+if READ_REPLICA_LAGS:
     DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"].strip())
 DATABASE_ROUTERS = ["treatykb.routers.PrimaryReplicaRouter"]
 

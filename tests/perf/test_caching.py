@@ -1,5 +1,6 @@
-"""Cached pages and aggregates (home, matrix, the treaty page and its map and CSV, the article
-page, the participant profile, the data page) and an edit that shows at once on each."""
+"""Cached pages and aggregates (every public page: home, treaties, the treaty page and its map
+and CSV, the article page, participants and their profiles, the matrix and its CSV, pillars,
+compare, search, the data page) and an edit that shows at once on each."""
 
 import datetime
 
@@ -120,12 +121,26 @@ def test_a_failed_page_is_not_cached(client, page_cache, treaty):
         "/countries/FR/",
         "/treaties/untoc/participants.csv",
         "/data/",
+        "/treaties/",
+        "/countries/",
+        "/countries/?region=Europe&treaties=untoc",
+        "/matrix.csv",
+        "/pillars/",
+        "/pillars/protection/",
+        "/compare/",
+        "/search/?q=victims",
+        "/search/?q=victims&treaty=untoc&page=1",
     ],
 )
 def test_a_second_anonymous_request_of_a_bounded_page_runs_no_query(
     client, treaty, page_cache, url, django_assert_num_queries
 ):
-    ProvisionFactory(treaty=treaty, number="6")
+    ProvisionFactory(
+        treaty=treaty,
+        number="6",
+        text="Assistance to victims.",
+        pillars=[PillarFactory(slug="protection")],
+    )
     first = client.get(url)
     assert first.status_code == 200
     with django_assert_num_queries(0):
@@ -184,3 +199,21 @@ def test_entries_live_longer_when_every_process_shares_the_version(settings):
     assert caching.entry_timeout() == caching.AGGREGATE_TIMEOUT == 300
     settings.TREATYKB_SHARED_CACHE = True
     assert caching.entry_timeout() == caching.SHARED_TIMEOUT == 3600
+
+
+def test_a_new_article_shows_at_once_in_the_search_results(client, treaty, page_cache):
+    assert "No article matches “border”" in client.get("/search/?q=border").content.decode()
+    ProvisionFactory(treaty=treaty, number="11", heading="Border measures", text="At the border.")
+    assert "1 article match “border”" in client.get("/search/?q=border").content.decode()
+
+
+def test_a_new_participant_shows_at_once_in_the_participants_list(client, treaty, page_cache):
+    assert "Norway" not in client.get("/countries/").content.decode()
+    ParticipantFactory(code="NO", name="Norway")
+    assert "Norway" in client.get("/countries/").content.decode()
+
+
+def test_with_a_read_replica_entries_live_only_five_minutes(settings):
+    settings.TREATYKB_SHARED_CACHE = True  # a page cached from a lagging replica must not last
+    settings.READ_REPLICA_LAGS = True  # DATABASE_REPLICA_URL is set
+    assert caching.entry_timeout() == caching.AGGREGATE_TIMEOUT

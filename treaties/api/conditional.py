@@ -17,12 +17,21 @@ that one query, without the list query.
 
 Either way the ETag hashes the fingerprint with today's date (statuses are derived as at today),
 the request's path and query, the chosen representation and the user.
+
+The ETag also names the response: an anonymous JSON or CSV response is kept in the cache under
+it (``TREATYKB_PAGE_CACHE``, on unless turned off), so the same request asked again (a
+dashboard, a script run twice, the next client) is answered from the cache, after the
+throttle, until the data changes and with it the fingerprint. The browsable HTML view and
+signed-in users' responses are never kept.
 """
 
 import datetime
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
@@ -87,8 +96,25 @@ def validators():
     return data_fingerprint()
 
 
+# Representations kept whole in the cache; never the browsable HTML view (forms, tokens).
+CACHED_MEDIA_TYPES = ("application/json", "text/csv")
+# Headers set by the view, the pagination or the renderer that a replay must carry again.
+REPLAYED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Link",
+    "X-Total-Count",
+)
+
+
+def response_cache_key(digest):
+    return f"treatykb:api-response:{digest}"
+
+
 class ConditionalReadMixin:
-    """``list`` and ``retrieve`` answer conditional requests before touching the rows."""
+    """``list`` and ``retrieve`` answer conditional requests before touching the rows, and
+    replay a cached anonymous response when there is one."""
 
     def list(self, request, *args, **kwargs):
         return self._conditionally(super().list, request, *args, **kwargs)
@@ -107,10 +133,44 @@ class ConditionalReadMixin:
         digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
         etag = quote_etag(digest)
         stamp = int(last_modified.timestamp())
-        not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
-        response = not_modified or handler(request, *args, **kwargs)
+        response = get_conditional_response(request, etag=etag, last_modified=stamp)
+        if response is None:
+            response = self._replay(request, digest) or handler(request, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(stamp)
             response["Cache-Control"] = "no-cache"
+        return response
+
+    def _response_cacheable(self, request):
+        return (
+            getattr(settings, "TREATYKB_PAGE_CACHE", True)
+            and request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+            and getattr(request, "accepted_media_type", "").split(";")[0] in CACHED_MEDIA_TYPES
+        )
+
+    def _replay(self, request, digest):
+        """The cached response for ``digest``, or None (and the response to come is kept:
+        ``finalize_response``)."""
+        if not self._response_cacheable(request):
+            return None
+        key = response_cache_key(digest)
+        stored = cache.get(key)
+        if stored is None:
+            request._treatykb_response_key = key
+            return None
+        headers, content = stored
+        response = HttpResponse(content)
+        for header, value in headers.items():
+            response[header] = value
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(request, "_treatykb_response_key", None)
+        if key is not None and response.status_code == 200 and hasattr(response, "render"):
+            response.render()
+            headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
+            cache.set(key, (headers, response.content), caching.entry_timeout())
         return response
