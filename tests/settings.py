@@ -2,6 +2,11 @@
 
 from treatykb.settings import *  # noqa: F403
 
+# WhiteNoise serves collected files from STATIC_ROOT; the tests that need them collect into their
+# own folder (tests/ops/test_static_files.py). The folder exists so that WhiteNoise, started
+# with every test client, has nothing to warn about.
+STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

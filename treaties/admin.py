@@ -114,8 +114,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(help_text="A UTF-8 CSV file (at most 2 MB).")
 
 
+# A source address typed without its scheme ("treaties.un.org/...") is taken as https://.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
     """History, grouped history records, CSV export and (optionally) CSV import."""
+
+    formfield_overrides = URL_FIELDS
 
     change_list_template = "admin/treatykb/change_list.html"
     actions = ["export_selected_csv"]
@@ -542,6 +548,7 @@ class RatificationInline(admin.TabularInline):
         "withdrawal_effective_on",
         "source_url",
     )
+    formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("treaty", "participant")
@@ -628,6 +635,7 @@ class StatementInline(admin.StackedInline):
         "text",
         "source_url",
     )
+    formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
         from provisions.models import Provision

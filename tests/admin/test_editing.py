@@ -5,6 +5,7 @@ what, and restoring an earlier version."""
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -15,7 +16,7 @@ from tests.factories import (
     RatificationFactory,
     StatementFactory,
 )
-from treaties.models import Ratification
+from treaties.models import Participant, Ratification, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +359,29 @@ def test_entry_into_force_is_computed_unless_a_source_states_it(editor_client, u
         datetime.date(2012, 4, 5),
         "stated",
     )
+
+
+def admin_form(model, request):
+    return admin.site._registry[model].get_form(request)
+
+
+def inline_form(model, request):
+    inline = admin.site._registry[model].get_inline_instances(request)[0]
+    return inline.get_formset(request).form
+
+
+@pytest.mark.parametrize(
+    "form_for",
+    [
+        lambda request: admin_form(Ratification, request),
+        lambda request: admin_form(Statement, request),
+        lambda request: inline_form(Participant, request),  # its ratification records
+        lambda request: inline_form(Ratification, request),  # its statements
+    ],
+    ids=["ratification", "statement", "ratification inline", "statement inline"],
+)
+def test_a_source_address_typed_without_its_scheme_is_taken_as_https(rf, admin_user, form_for):
+    request = rf.get("/")
+    request.user = admin_user
+    field = form_for(request).base_fields["source_url"]
+    assert field.clean("treaties.un.org/status") == "https://treaties.un.org/status"
