@@ -151,17 +151,17 @@ CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 def cache_page_by_data_version(name, timeout=None):
-    """Cache a page's successful anonymous GET responses under the data version, today's date,
-    the host and the full path (query string included). Editors (any authenticated user) always
-    get a fresh page. The middleware still runs on every response (security headers, CSP), so
-    only the view's own work is saved. Used for every public page that reads the data: the
-    pages whose addresses are bounded by it (home, treaties, a treaty and its CSV, an article, a
-    participant, the matrix, pillars, the data page) and the search and filtered lists, whose
-    addresses are not: a search or a filter asked again (a shared link, a dashboard, the next
-    visitor) costs nothing until the data changes, and the cache's own bound (Redis's
-    ``maxmemory`` with LRU eviction, ``docs/deploy.md``; the per-process cache's
-    ``MAX_ENTRIES``) keeps the rest from piling up. ``TREATYKB_PAGE_CACHE = False`` turns it
-    off (the test settings do, so that tests see each response's context)."""
+    """Cache a page's successful anonymous GET responses under the data version, today's date, and
+    the full address (scheme and host, which canonical links name; path and query string). Editors
+    (any authenticated user) always get a fresh page. The middleware still runs on every response
+    (security headers, CSP), so only the view's own work is saved. Used for every public page that
+    reads the data: the pages whose addresses are bounded by it (home, treaties, a treaty and its
+    CSV, an article, a participant, the matrix, pillars, the data page) and the search and filtered
+    lists, whose addresses are not: a search or a filter asked again (a shared link, a dashboard,
+    the next visitor) costs nothing until the data changes, and the cache's own bound (Redis's
+    ``maxmemory`` with LRU eviction, ``docs/deploy.md``; the per-process cache's ``MAX_ENTRIES``)
+    keeps the rest from piling up. ``TREATYKB_PAGE_CACHE = False`` turns it off (the test settings
+    do, so that tests see each response's context)."""
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):
@@ -171,7 +171,7 @@ def cache_page_by_data_version(name, timeout=None):
                 or request.user.is_authenticated
             ):
                 return view(request, *args, **kwargs)
-            key = aggregate_key(f"page:{name}", request.get_host(), request.get_full_path())
+            key = aggregate_key(f"page:{name}", request.build_absolute_uri())
             stored = cache.get(key)
             if stored is not None:
                 status, headers, content = stored

@@ -120,3 +120,12 @@ def test_a_bad_request_is_not_kept(client, response_cache):
     build_world(n=1)
     assert client.get("/api/v1/ratifications/?treaty=nowhere").status_code == 400
     assert client.get("/api/v1/ratifications/?treaty=nowhere").status_code == 400
+
+
+def test_each_host_gets_links_to_itself(client, response_cache, settings):
+    settings.ALLOWED_HOSTS = ["kb.example.org", "mirror.example.net"]
+    build_world(n=2)
+    first = client.get(LIST, HTTP_HOST="kb.example.org").json()
+    second = client.get(LIST, HTTP_HOST="mirror.example.net").json()
+    assert first["next"].startswith("http://kb.example.org/")
+    assert second["next"].startswith("http://mirror.example.net/")

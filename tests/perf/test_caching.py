@@ -217,3 +217,11 @@ def test_with_a_read_replica_entries_live_only_five_minutes(settings):
     settings.TREATYKB_SHARED_CACHE = True  # a page cached from a lagging replica must not last
     settings.READ_REPLICA_LAGS = True  # DATABASE_REPLICA_URL is set
     assert caching.entry_timeout() == caching.AGGREGATE_TIMEOUT
+
+
+def test_each_host_gets_its_own_canonical_links(client, treaty, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["kb.example.org", "mirror.example.net"]
+    client.get("/treaties/untoc/", HTTP_HOST="kb.example.org")
+    page = client.get("/treaties/untoc/", HTTP_HOST="mirror.example.net").content.decode()
+    assert 'href="http://mirror.example.net/treaties/untoc/"' in page
+    assert "kb.example.org" not in page

@@ -16,7 +16,8 @@ fingerprint changes with the data, across processes. A matching request is answe
 that one query, without the list query.
 
 Either way the ETag hashes the fingerprint with today's date (statuses are derived as at today),
-the request's path and query, the chosen representation and the user.
+the request's address (scheme, host, path and query: links in the body name the host), the chosen
+representation and the user.
 
 The ETag also names the response: an anonymous JSON or CSV response is kept in the cache under
 it (``TREATYKB_PAGE_CACHE``, on unless turned off), so the same request asked again (a
@@ -129,7 +130,14 @@ class ConditionalReadMixin:
         last_modified = max(latest or midnight, midnight)
         media_type = getattr(request, "accepted_media_type", "")
         user = request.user.pk if request.user.is_authenticated else ""
-        key = ["v1", fingerprint, today.isoformat(), request.get_full_path(), media_type, str(user)]
+        key = [
+            "v1",
+            fingerprint,
+            today.isoformat(),
+            request.build_absolute_uri(),
+            media_type,
+            str(user),
+        ]
         digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
         etag = quote_etag(digest)
         stamp = int(last_modified.timestamp())
