@@ -718,9 +718,12 @@ def build_report(meta, results, soak_result, levels):
         measured = growth is not None
         verdict = "met" if s["errors"] == 0 and measured and growth <= SOAK_RSS_GROWTH else "missed"
         if verdict == "missed":
-            misses.append(
-                ("soak", ["errors or memory growth" if measured else "growth not measured"])
-            )
+            reasons = [f"{s['errors']} errors"] if s["errors"] else []
+            if not measured:
+                reasons.append("memory growth not measured")
+            elif growth > SOAK_RSS_GROWTH:
+                reasons.append(f"a worker grew {growth * 100:.1f}%")
+            misses.append(("soak", reasons))
         trend = ", ".join(f"{x['t']}s {x['total_kib'] / 1024:.0f}" for x in s["samples"])
         lines += [
             "",

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, router, transaction
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
 
@@ -319,6 +319,10 @@ class Provision(models.Model):
             )
 
     def save(self, *args, **kwargs):
+        """Saves the row and its search vector together: the data version moves when the
+        transaction commits (treaties/caching.py), so no search is cached from the old
+        vector under the new version."""
         self.sort_key = article_sort_key(self.number)
-        super().save(*args, **kwargs)
-        Provision.objects.filter(pk=self.pk).update_search_vectors()
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Provision)):
+            super().save(*args, **kwargs)
+            Provision.objects.filter(pk=self.pk).update_search_vectors()

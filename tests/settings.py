@@ -28,7 +28,6 @@ AUTHENTICATION_BACKENDS = [
 # transaction go to the primary; a transactional test (``transaction=True``) reads from the
 # replica alias and must allow it:
 # ``django_db(transaction=True, databases=["default", "replica"])``.
-# It mirrors the primary, so it never lags: ``READ_REPLICA_LAGS`` stays False.
 DATABASES = {  # noqa: F405
     **DATABASES,  # noqa: F405
     "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405

@@ -18,10 +18,12 @@ entries live ``SHARED_TIMEOUT``.
 """
 
 import datetime
+import functools
 import hashlib
 import math
 import time
 import uuid
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -87,20 +89,51 @@ def version_is_shared():
     return not backend.endswith(("locmem.LocMemCache", "dummy.DummyCache"))
 
 
+@functools.cache
+def release():
+    """A token of the code being served: a hash of the project's Python sources and templates
+    (and the static files' manifest, when collected). Cached entries and API ETags carry it, so
+    after an upgrade no server replays what the previous release rendered (other markup, other
+    hashed static files, another JSON shape), even while servers are upgraded one by one."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    folders = [root / label for label in (*CONTENT_APPS, "treatykb", "templates")]
+    manifest = Path(settings.STATIC_ROOT or root / "staticfiles") / "staticfiles.json"
+    files = sorted(
+        path
+        for folder in folders
+        for pattern in ("**/*.py", "**/*.html", "**/*.txt", "**/*.xml")
+        for path in folder.glob(pattern)
+    )
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def aggregate_key(name, *parts):
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-    return f"treatykb:{name}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    return (
+        f"treatykb:{name}:{release()}:{data_version()}:{timezone.localdate().isoformat()}:{digest}"
+    )
 
 
 def entry_timeout():
     """How long a cached aggregate or page lives: ``SHARED_TIMEOUT`` with a shared cache, else
-    ``AGGREGATE_TIMEOUT`` (how late another process may see an edit). With a read replica
-    (``DATABASE_REPLICA_URL``) also ``AGGREGATE_TIMEOUT``: an anonymous request in the moment
-    between an edit's commit and the replica catching up caches what the replica still holds
-    under the new version, and that must not last an hour."""
-    if version_is_shared() and not getattr(settings, "READ_REPLICA_LAGS", False):
-        return SHARED_TIMEOUT
-    return AGGREGATE_TIMEOUT
+    ``AGGREGATE_TIMEOUT`` (how late another process may see an edit)."""
+    return SHARED_TIMEOUT if version_is_shared() else AGGREGATE_TIMEOUT
+
+
+def changed_within(seconds):
+    """Whether the data changed less than ``seconds`` ago, as far as the shared data version
+    tells (False without a shared cache: a per-process version does not know). With a read
+    replica, reads go to the primary for that long after every edit (treatykb/routers.py), so
+    nothing is cached, or given an ETag, from a replica that has not caught up."""
+    if not version_is_shared():
+        return False
+    made = version_time(data_version())
+    return made is None or (now() - made.timestamp()) < seconds
 
 
 def cached_aggregate(name, build, *parts, timeout=None):
@@ -148,6 +181,10 @@ def connect_signals():
 # -- Whole responses of aggregate pages ----------------------------------------------------------
 
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+# Larger responses are served but not kept: a cache bounded by its number of entries (the
+# per-process one) or shared by everything (Redis's memory cap) must not fill with a few huge
+# bodies (an API page of 1,000 rows). The largest page, a treaty's, is about 370 KiB.
+MAX_CACHED_BYTES = 512 * 1024
 
 
 def cache_page_by_data_version(name, timeout=None):
@@ -182,7 +219,11 @@ def cache_page_by_data_version(name, timeout=None):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.streaming:
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and len(response.content) <= MAX_CACHED_BYTES
+            ):
                 headers = {h: response[h] for h in CACHED_HEADERS if h in response}
                 cache.set(key, (200, headers, response.content), timeout or entry_timeout())
             return response

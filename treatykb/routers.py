@@ -11,7 +11,11 @@ writes (docs/deploy.md, "Read replica"):
   header), so that the page an editor sees after saving (the admin's redirect) is never behind
   the save;
 * for the models of sign-in and sessions (auth, sessions, tokens, the admin log and axes'
-  lockouts), which must never lag behind a login.
+  lockouts), which must never lag behind a login;
+* for every request in the ``DATABASE_REPLICA_MAX_LAG`` seconds (10 by default) after any
+  change to the data, as the shared data version tells (treaties/caching.py): what those
+  requests render is cached for an hour and named by an ETag, so it must not come from a
+  replica that has not caught up with the change.
 
 Anonymous readers, who are nearly all the traffic, read from the replica. Without
 ``DATABASE_REPLICA_URL`` every read goes to ``default``. Writes and migrations always go to
@@ -69,17 +73,21 @@ class PrimaryReplicaRouter:
 
 
 def needs_primary(request):
+    from treaties.caching import changed_within
+
     return (
         request.method not in SAFE_METHODS
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "HTTP_AUTHORIZATION" in request.META
+        or changed_within(settings.DATABASE_REPLICA_MAX_LAG)
     )
 
 
 class PrimaryReadsMiddleware:
     """Pins the reads of writing and signed-in requests to the primary (see the module's
     docstring). Decides from the method, the session cookie and the Authorization header
-    alone, so it costs no query and does not touch the session."""
+    alone, and the data version's age (one cache read), so it costs no query and does not touch
+    the session."""
 
     def __init__(self, get_response):
         self.get_response = get_response

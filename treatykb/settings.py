@@ -161,11 +161,12 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
-# Whether reads may lag behind writes (a streaming replica): cached pages then live five minutes
-# rather than an hour (treaties/caching.py, ``entry_timeout``).
-READ_REPLICA_LAGS = bool(os.environ.get("DATABASE_REPLICA_URL", "").strip())
-if READ_REPLICA_LAGS:
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"].strip())
+# For this many seconds after any change to the data every read goes to the primary, so that
+# nothing is cached from a replica that has not caught up (treatykb/routers.py). Set it above
+# the replica's usual lag.
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 10)
 DATABASE_ROUTERS = ["treatykb.routers.PrimaryReplicaRouter"]
 
 # --- Cache ----------------------------------------------------------------------------------------

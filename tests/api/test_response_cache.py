@@ -6,6 +6,7 @@ import pytest
 
 from tests.api.helpers import build_world
 from tests.factories import ParticipantFactory, RatificationFactory
+from treaties import caching
 from treaties.models import Ratification
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,27 @@ def test_each_host_gets_links_to_itself(client, response_cache, settings):
     second = client.get(LIST, HTTP_HOST="mirror.example.net").json()
     assert first["next"].startswith("http://kb.example.org/")
     assert second["next"].startswith("http://mirror.example.net/")
+
+
+def test_a_response_too_large_to_keep_is_served_but_not_kept(
+    client, response_cache, monkeypatch, django_assert_max_num_queries
+):
+    build_world(n=2)
+    monkeypatch.setattr(caching, "MAX_CACHED_BYTES", 100)
+    first = client.get(LIST)
+    with django_assert_max_num_queries(10) as again:
+        second = client.get(LIST)
+    assert second.content == first.content
+    assert len(again.captured_queries) > 1  # built again, not replayed
+
+
+def test_a_new_release_neither_replays_nor_matches_what_the_old_one_served(
+    client, response_cache, shared_cache, monkeypatch
+):
+    build_world(n=1)
+    old = client.get(LIST)
+    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    new = client.get(LIST, HTTP_IF_NONE_MATCH=old["ETag"])
+    assert new.status_code == 200
+    assert new["ETag"] != old["ETag"]
+    assert getattr(new, "renderer_context", None) is not None  # rendered, not replayed

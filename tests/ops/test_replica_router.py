@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from provisions.models import Pillar
 from tests.factories import TreatyFactory
+from treaties import caching
 from treaties.models import Treaty
 from treatykb.routers import PrimaryReplicaRouter, reads_from_primary
 
@@ -113,6 +114,29 @@ def test_an_anonymous_reader_is_served_from_the_replica(client, on_both):
     assert "UNTOC" in response.content.decode()
     assert len(on_both.replica) > 0
     assert len(on_both.primary) == 0
+
+
+@pytest.mark.parametrize("seconds_after_the_edit, reads_from", [(3, "primary"), (30, "replica")])
+def test_just_after_an_edit_anonymous_readers_are_served_from_the_primary(
+    client, on_both, settings, monkeypatch, seconds_after_the_edit, reads_from
+):
+    """What they are served is cached for an hour under the new data version: it must not come
+    from a replica that has not caught up yet (``DATABASE_REPLICA_MAX_LAG``)."""
+    settings.TREATYKB_SHARED_CACHE = True
+    settings.DATABASE_REPLICA_MAX_LAG = 10
+    TreatyFactory(slug="untoc", short_title="UNTOC")
+    edited = caching.version_time(caching.data_version()).timestamp()
+    monkeypatch.setattr(caching, "now", lambda: edited + seconds_after_the_edit)
+    with on_both:
+        response = client.get("/treaties/")
+    assert "UNTOC" in response.content.decode()
+    used, unused = (
+        (on_both.primary, on_both.replica)
+        if reads_from == "primary"
+        else (on_both.replica, on_both.primary)
+    )
+    assert len(used) > 0
+    assert len(unused) == 0
 
 
 def test_an_editor_sees_the_page_after_a_save_from_the_primary(client, on_both):

@@ -213,10 +213,16 @@ def test_a_new_participant_shows_at_once_in_the_participants_list(client, treaty
     assert "Norway" in client.get("/countries/").content.decode()
 
 
-def test_with_a_read_replica_entries_live_only_five_minutes(settings):
-    settings.TREATYKB_SHARED_CACHE = True  # a page cached from a lagging replica must not last
-    settings.READ_REPLICA_LAGS = True  # DATABASE_REPLICA_URL is set
-    assert caching.entry_timeout() == caching.AGGREGATE_TIMEOUT
+def test_the_data_version_tells_whether_the_data_changed_lately(settings, monkeypatch):
+    settings.TREATYKB_SHARED_CACHE = True
+    caching.bump_data_version()
+    made = caching.version_time(caching.data_version()).timestamp()
+    monkeypatch.setattr(caching, "now", lambda: made + 5)
+    assert caching.changed_within(10)
+    monkeypatch.setattr(caching, "now", lambda: made + 11)
+    assert not caching.changed_within(10)
+    settings.TREATYKB_SHARED_CACHE = False  # a per-process version cannot tell
+    assert not caching.changed_within(10)
 
 
 def test_each_host_gets_its_own_canonical_links(client, treaty, page_cache, settings):
@@ -225,3 +231,20 @@ def test_each_host_gets_its_own_canonical_links(client, treaty, page_cache, sett
     page = client.get("/treaties/untoc/", HTTP_HOST="mirror.example.net").content.decode()
     assert 'href="http://mirror.example.net/treaties/untoc/"' in page
     assert "kb.example.org" not in page
+
+
+def test_a_page_too_large_to_keep_is_served_but_not_kept(client, treaty, page_cache, monkeypatch):
+    monkeypatch.setattr(caching, "MAX_CACHED_BYTES", 100)
+    client.get("/matrix/")
+    assert client.get("/matrix/").context is not None  # rendered again
+
+
+def test_a_new_release_does_not_replay_the_old_ones_pages(client, treaty, page_cache, monkeypatch):
+    client.get("/matrix/")
+    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    assert client.get("/matrix/").context is not None
+
+
+def test_the_release_token_is_the_same_for_the_same_code():
+    assert caching.release() == caching.release()
+    assert len(caching.release()) == 12

@@ -15,15 +15,16 @@ highest key, any delete lowers the count, any saved change moves ``modified_at``
 fingerprint changes with the data, across processes. A matching request is answered 304 after
 that one query, without the list query.
 
-Either way the ETag hashes the fingerprint with today's date (statuses are derived as at today),
-the request's address (scheme, host, path and query: links in the body name the host), the chosen
-representation and the user.
+Either way the ETag hashes the release (``caching.release()``), the fingerprint, today's date
+(statuses are derived as at today), the request's address (scheme, host, path and query: links
+in the body name the host), the chosen representation and the user.
 
 The ETag also names the response: an anonymous JSON or CSV response is kept in the cache under
 it (``TREATYKB_PAGE_CACHE``, on unless turned off), so the same request asked again (a
 dashboard, a script run twice, the next client) is answered from the cache, after the
-throttle, until the data changes and with it the fingerprint. The browsable HTML view and
-signed-in users' responses are never kept.
+throttle, until the data changes and with it the fingerprint. Bodies over
+``caching.MAX_CACHED_BYTES`` (a page of a thousand rows) are served but not kept. The
+browsable HTML view and signed-in users' responses are never kept.
 """
 
 import datetime
@@ -131,7 +132,7 @@ class ConditionalReadMixin:
         media_type = getattr(request, "accepted_media_type", "")
         user = request.user.pk if request.user.is_authenticated else ""
         key = [
-            "v1",
+            caching.release(),
             fingerprint,
             today.isoformat(),
             request.build_absolute_uri(),
@@ -179,6 +180,7 @@ class ConditionalReadMixin:
         key = getattr(request, "_treatykb_response_key", None)
         if key is not None and response.status_code == 200 and hasattr(response, "render"):
             response.render()
-            headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
-            cache.set(key, (headers, response.content), caching.entry_timeout())
+            if len(response.content) <= caching.MAX_CACHED_BYTES:
+                headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
+                cache.set(key, (headers, response.content), caching.entry_timeout())
         return response
