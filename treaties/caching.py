@@ -187,7 +187,40 @@ CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 MAX_CACHED_BYTES = 512 * 1024
 
 
-def cache_page_by_data_version(name, timeout=None):
+def may_keep_responses(request):
+    """Whether whole responses to ``request`` may be kept and replayed: anonymous reads only,
+    unless ``TREATYKB_PAGE_CACHE`` is False."""
+    return (
+        getattr(settings, "TREATYKB_PAGE_CACHE", True)
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+    )
+
+
+def kept_response(key):
+    """The response kept under ``key`` (``keep_response``), rebuilt, or None."""
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    headers, content = stored
+    response = HttpResponse(content)
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+def keep_response(key, response, headers=CACHED_HEADERS):
+    """Keep a rendered, successful ``response`` (its body and ``headers``) under ``key``, unless
+    it is over ``MAX_CACHED_BYTES``."""
+    if response.status_code != 200 or response.streaming:
+        return
+    if len(response.content) > MAX_CACHED_BYTES:
+        return
+    kept = {h: response[h] for h in headers if h in response}
+    cache.set(key, (kept, response.content), entry_timeout())
+
+
+def cache_page_by_data_version(name):
     """Cache a page's successful anonymous GET responses under the data version, today's date, and
     the full address (scheme and host, which canonical links name; path and query string). Editors
     (any authenticated user) always get a fresh page. The middleware still runs on every response
@@ -202,30 +235,15 @@ def cache_page_by_data_version(name, timeout=None):
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):
-            if (
-                not getattr(settings, "TREATYKB_PAGE_CACHE", True)
-                or request.method not in ("GET", "HEAD")
-                or request.user.is_authenticated
-            ):
+            if not may_keep_responses(request):
                 return view(request, *args, **kwargs)
             key = aggregate_key(f"page:{name}", request.build_absolute_uri())
-            stored = cache.get(key)
-            if stored is not None:
-                status, headers, content = stored
-                response = HttpResponse(content, status=status)
-                for header, value in headers.items():
-                    response[header] = value
-                return response
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and len(response.content) <= MAX_CACHED_BYTES
-            ):
-                headers = {h: response[h] for h in CACHED_HEADERS if h in response}
-                cache.set(key, (200, headers, response.content), timeout or entry_timeout())
+            response = kept_response(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if callable(getattr(response, "render", None)):
+                    response = response.render()
+                keep_response(key, response)
             return response
 
         wrapped.__name__ = getattr(view, "__name__", "cached_view")

@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from treaties.caching import changed_within
+
 REPLICA = "replica"
 # Models that must never be read from a lagging copy: sign-in, sessions and lockouts.
 PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "authtoken", "admin", "axes"})
@@ -73,8 +75,6 @@ class PrimaryReplicaRouter:
 
 
 def needs_primary(request):
-    from treaties.caching import changed_within
-
     return (
         request.method not in SAFE_METHODS
         or settings.SESSION_COOKIE_NAME in request.COOKIES

@@ -30,10 +30,7 @@ browsable HTML view and signed-in users' responses are never kept.
 import datetime
 import hashlib
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
@@ -98,7 +95,7 @@ def validators():
     return data_fingerprint()
 
 
-# Representations kept whole in the cache; never the browsable HTML view (forms, tokens).
+# Representations kept whole in the cache.
 CACHED_MEDIA_TYPES = ("application/json", "text/csv")
 # Headers set by the view, the pagination or the renderer that a replay must carry again.
 REPLAYED_HEADERS = (
@@ -108,10 +105,6 @@ REPLAYED_HEADERS = (
     "Link",
     "X-Total-Count",
 )
-
-
-def response_cache_key(digest):
-    return f"treatykb:api-response:{digest}"
 
 
 class ConditionalReadMixin:
@@ -151,36 +144,21 @@ class ConditionalReadMixin:
             response["Cache-Control"] = "no-cache"
         return response
 
-    def _response_cacheable(self, request):
-        return (
-            getattr(settings, "TREATYKB_PAGE_CACHE", True)
-            and request.method in ("GET", "HEAD")
-            and not request.user.is_authenticated
-            and getattr(request, "accepted_media_type", "").split(";")[0] in CACHED_MEDIA_TYPES
-        )
-
     def _replay(self, request, digest):
-        """The cached response for ``digest``, or None (and the response to come is kept:
-        ``finalize_response``)."""
-        if not self._response_cacheable(request):
+        """The kept response for ``digest``, or None (and the response to come is kept:
+        ``finalize_response``). Never the browsable HTML view (forms, tokens)."""
+        media_type = getattr(request, "accepted_media_type", "").split(";")[0]
+        if not caching.may_keep_responses(request) or media_type not in CACHED_MEDIA_TYPES:
             return None
-        key = response_cache_key(digest)
-        stored = cache.get(key)
-        if stored is None:
+        key = f"treatykb:api-response:{digest}"
+        response = caching.kept_response(key)
+        if response is None:
             request._treatykb_response_key = key
-            return None
-        headers, content = stored
-        response = HttpResponse(content)
-        for header, value in headers.items():
-            response[header] = value
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(request, "_treatykb_response_key", None)
-        if key is not None and response.status_code == 200 and hasattr(response, "render"):
-            response.render()
-            if len(response.content) <= caching.MAX_CACHED_BYTES:
-                headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
-                cache.set(key, (headers, response.content), caching.entry_timeout())
+        if key is not None and hasattr(response, "render"):
+            caching.keep_response(key, response.render(), headers=REPLAYED_HEADERS)
         return response
