@@ -7,7 +7,7 @@ On one machine, in one run:
 2. builds two databases: the real data set ("real") and the real data plus a synthetic data set
    of whole-collection scale ("whole": generate_synthetic_data --allow-mixed);
 3. for each, serves the app under gunicorn with production settings (TREATYKB_ENV=production,
-   plain HTTP on loopback) and TREATYKB_BENCH=1 (an X-Query-Count header and /bench/floor/);
+   plain HTTP on loopback) and bench.settings (an X-Query-Count header and /bench/floor/);
 4. counts the database queries of every endpoint (X-Query-Count), checks the conditional API
    request (304 on If-None-Match), then drives load with wrk at each concurrency level;
 5. on the whole-collection server, runs the soak: a mix of pages and API calls at high
@@ -200,7 +200,7 @@ def app_env(database_url, cache_url=None):
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": database_url,
-        "TREATYKB_BENCH": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         # The anonymous API throttle would answer 429 within a second of load: the benchmark
         # measures the app, so it is off here (API_ANON_RATE="").
         "API_ANON_RATE": "",
@@ -217,6 +217,8 @@ def app_env(database_url, cache_url=None):
 
 def manage(arguments, database_url, capture=False, env=None):
     environment = env or {**os.environ, "DATABASE_URL": database_url}
+    # The bench app (generate_synthetic_data) and its instrumentation: bench/settings.py.
+    environment.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     return run([str(PYTHON), "manage.py", *arguments], env=environment, capture=capture)
 
 
@@ -232,7 +234,7 @@ def app_cache_backend(env):
 
 
 def synthetic_count(database_url):
-    code = "from treaties.synthetic import synthetic_treaties; print(synthetic_treaties().count())"
+    code = "from bench.synthetic import synthetic_treaties; print(synthetic_treaties().count())"
     out = manage(["shell", "-v", "0", "-c", code], database_url, capture=True).stdout
     return int(out.strip() or 0)
 

@@ -1,14 +1,15 @@
-"""The editors' workspace for articles, pillars and the concordance (see treaties/admin.py for
-the shared base: history, grouped history records, CSV export and import)."""
+"""The editors' workspace for articles, pillars and the concordance (the shared base, with
+history, grouped history records, CSV export and import, is ``common.admin``)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 
-from treaties.admin import EditorialAdmin, ImportForm, provisions_field
+from common.admin import EditorialAdmin, ImportForm
+from treaties.admin import provisions_field
 
-from . import services
+from . import columns, services
 from .models import Pillar, Provision, Topic
 
 
@@ -64,6 +65,14 @@ class TagImportForm(ImportForm):
 
 @admin.register(Provision)
 class ProvisionAdmin(EditorialAdmin):
+    csv_spec = columns.PROVISION
+
+    def csv_queryset(self, queryset):
+        related = Provision.objects.select_related("treaty").order_by(
+            "treaty__position", "sort_key"
+        )
+        return queryset.prefetch_related(Prefetch("related", queryset=related))
+
     list_display = (
         "treaty",
         "number",
@@ -166,6 +175,7 @@ class ProvisionAdmin(EditorialAdmin):
 
 @admin.register(Pillar)
 class PillarAdmin(EditorialAdmin):
+    csv_spec = columns.PILLAR
     list_display = ("name", "slug", "position", "description", "provision_count")
     list_editable = ("position",)
     search_fields = ("name", "slug")
@@ -187,6 +197,14 @@ class PillarAdmin(EditorialAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(EditorialAdmin):
+    csv_spec = columns.TOPIC
+
+    def csv_queryset(self, queryset):
+        articles = Provision.objects.select_related("treaty").order_by(
+            "treaty__position", "sort_key"
+        )
+        return queryset.prefetch_related(Prefetch("provisions", queryset=articles))
+
     list_display = ("name", "slug", "position", "provision_count")
     list_editable = ("position",)
     search_fields = ("name", "slug", "description")

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, router, transaction
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
+from django.utils.text import slugify
 
-from treaties.history import TrackedHistory
+from common.history import TrackedHistory
 
 SEARCH_CONFIG = "english"
 
@@ -292,7 +293,7 @@ class Provision(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "treaties:article_detail", kwargs={"slug": self.treaty.slug, "number": self.number}
+            "provisions:article_detail", kwargs={"slug": self.treaty.slug, "number": self.number}
         )
 
     @property
@@ -326,3 +327,8 @@ class Provision(models.Model):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Provision)):
             super().save(*args, **kwargs)
             Provision.objects.filter(pk=self.pk).update_search_vectors()
+
+
+def division_anchor(division):
+    """The anchor of a division (part, chapter) in a treaty's table of contents."""
+    return f"division-{slugify(division)}" if division else ""

@@ -1,5 +1,6 @@
-"""Writes on articles that span rows: tagging many articles with a pillar, and importing pillar
-tags from CSV (the admin's import page and ``manage.py import_provision_tags``).
+"""Writes on articles that span rows: tagging an article (the data loader), tagging many
+articles with a pillar (the admin's bulk actions, the API), and importing pillar tags from CSV
+(the admin's import page and ``manage.py import_provision_tags``).
 
 Every write runs in one transaction and is recorded in the change history (one record per
 article, with its author and a reason).
@@ -7,14 +8,24 @@ article, with its author and a reason).
 
 from django.db import transaction
 
-from treaties.history import grouped_history
-from treaties.services import CHANGE, REJECT, UNCHANGED, ImportReport, RowOutcome, read_csv
+from common.history import grouped_history
+from common.imports import CHANGE, REJECT, UNCHANGED, ImportReport, RowOutcome, read_csv
 
 from .models import Pillar, Provision
 
 TAG_COLUMNS = ["treaty_slug", "number", "pillars"]
 ADD, REPLACE = "add", "replace"
 MODES = (ADD, REPLACE)
+
+
+def tag(provision, pillars):
+    """Tag one article with the pillars it is not tagged with yet (never untags: an editor's
+    tags are kept); returns those added. The data loader tags through it."""
+    current = set(provision.pillars.values_list("pk", flat=True))
+    added = [pillar for pillar in pillars if pillar.pk not in current]
+    if added:
+        provision.pillars.add(*added)
+    return added
 
 
 def add_pillar(provisions, pillar, *, user=None, reason=""):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treaties.caching import cache_page_by_data_version as cached
+from common.caching import cache_page_by_data_version as cached
 
 from . import views
 
@@ -15,4 +15,21 @@ urlpatterns = [
     ),
     path("compare/", cached("compare")(views.CompareView.as_view()), name="compare"),
     path("search/", cached("search")(views.SearchView.as_view()), name="search"),
+    path(
+        "treaties/<slug:slug>/articles/<str:number>/",
+        cached("article")(views.ArticleDetailView.as_view()),
+        name="article_detail",
+    ),
+    path(
+        "treaties/<slug:slug>/articles/<str:number>/cite.bib",
+        views.ArticleCitationView.as_view(),
+        {"fmt": "bib"},
+        name="article_cite_bib",
+    ),
+    path(
+        "treaties/<slug:slug>/articles/<str:number>/cite.json",
+        views.ArticleCitationView.as_view(),
+        {"fmt": "json"},
+        name="article_cite_json",
+    ),
 ]

@@ -2,84 +2,25 @@
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Count, F, Prefetch, Q, Value, When
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from treaties.caching import cached_aggregate
-from treaties.citations import layout
-from treaties.models import Treaty
+from common.params import filter_errors, page_number
+from treaties.models import Statement, StatementKind, Treaty
 
+from . import citations
+from .citations import layout
 from .filters import ProvisionFilterSet
 from .highlight import excerpt_with_highlights, safe_headline
-from .models import Pillar, Provision, Topic, search_words
+from .models import Pillar, Provision, Topic, division_anchor, search_words
+from .pillars import ordered_pillars, pillar_table
 
 MAX_QUERY_LENGTH = 200
 # The search page ranks at most this many matches (PostgreSQL): the core instruments' first.
 SEARCH_CANDIDATES = 200
-
-
-def ordered_pillars():
-    return Prefetch("pillars", queryset=Pillar.objects.order_by("position", "slug"))
-
-
-OTHERS = 0  # the group of every treaty not shown in a column of its own
-
-
-def pillar_counts(treaties):
-    """{(pillar id, treaty id or OTHERS): number of tagged articles}, for ``treaties`` and for
-    every other treaty together; one query, cached under the data version."""
-    ids = [treaty.pk for treaty in treaties]
-
-    def build():
-        group = (
-            Case(
-                When(provision__treaty_id__in=ids, then=F("provision__treaty_id")),
-                default=Value(OTHERS),
-                output_field=BigIntegerField(),
-            )
-            if ids
-            else Value(OTHERS)
-        )
-        rows = (
-            Provision.pillars.through.objects.annotate(group=group)
-            .values("pillar_id", "group")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-        return {(row["pillar_id"], row["group"]): row["count"] for row in rows}
-
-    return cached_aggregate("pillar-counts", build, tuple(ids))
-
-
-def pillar_table(treaties):
-    """One row per pillar: the pillar, a cell per treaty (in the order of ``treaties``: the
-    featured ones) with the number of its articles tagged with the pillar, the same for every
-    other treaty together (``others``), and the total. Two queries at most (the counts are
-    cached), whatever the number of treaties and provisions."""
-    counts = pillar_counts(treaties)
-    rows = []
-    for pillar in Pillar.objects.order_by("position", "slug"):
-        cells = [
-            {"treaty": treaty, "count": counts.get((pillar.pk, treaty.pk), 0)}
-            for treaty in treaties
-        ]
-        others = counts.get((pillar.pk, OTHERS), 0)
-        rows.append(
-            {
-                "pillar": pillar,
-                "cells": cells,
-                "others": others,
-                "total": sum(cell["count"] for cell in cells) + others,
-            }
-        )
-    return rows
-
-
-def filter_messages(filterset):
-    """Form errors of a FilterSet as sentences naming the parameter, for a notice on the page
-    (the FilterSets' own messages name the accepted values)."""
-    return [f"{name}: {error}" for name, errors in filterset.errors.items() for error in errors]
 
 
 class PillarListView(ListView):
@@ -103,14 +44,6 @@ class PillarListView(ListView):
 
 
 OTHER_TREATIES_PER_PAGE = 25
-
-
-def page_number(request):
-    raw = request.GET.get("page", "1")
-    try:
-        return int(raw)
-    except ValueError:
-        raise Http404(f"'{raw}' is not a page number.") from None
 
 
 class PillarDetailView(DetailView):
@@ -268,7 +201,7 @@ class SearchView(ListView):
         self.filterset.search_candidates = (
             SEARCH_CANDIDATES if connection.vendor == "postgresql" else None
         )
-        self.messages += filter_messages(self.filterset)
+        self.messages += filter_errors(self.filterset)
         self.filterset.is_valid()  # cleans the form: invalid filters are left out, not fatal
         cleaned = self.filterset.form.cleaned_data
         self.searching = bool(query or cleaned.get("treaty") or cleaned.get("pillar"))
@@ -334,3 +267,126 @@ class SearchView(ListView):
             ),
         )
         return context
+
+
+# -- An article and its citations ------------------------------------------------------------------
+
+
+def article_queryset():
+    return Provision.objects.select_related("treaty__parent").prefetch_related(
+        ordered_pillars(),
+        Prefetch(
+            "related",
+            queryset=Provision.objects.select_related("treaty")
+            .prefetch_related(ordered_pillars())
+            .order_by("treaty__position", "sort_key"),
+        ),
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related("ratification__participant").order_by(
+                "ratification__participant__name", "made_on", "pk"
+            ),
+        ),
+        "topics",
+    )
+
+
+def get_article(slug, number):
+    return get_object_or_404(article_queryset(), treaty__slug=slug, number=number)
+
+
+class ArticleDetailView(DetailView):
+    """An article: its text laid out by paragraph, its pillars and place in the treaty, the
+    corresponding articles of the other instruments, the statements made on it, and how to
+    cite it."""
+
+    model = Provision
+    template_name = "provisions/article_detail.html"
+    context_object_name = "provision"
+
+    def get_object(self, queryset=None):
+        return get_article(self.kwargs["slug"], self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        provision = self.object
+        treaty = provision.treaty
+        units = citations.cited_layout(provision)
+        neighbours = Provision.objects.filter(treaty=treaty).only(
+            "number", "heading", "heading_verified", "sort_key", "treaty_id"
+        )
+        previous = neighbours.filter(sort_key__lt=provision.sort_key).order_by("-sort_key").first()
+        following = neighbours.filter(sort_key__gt=provision.sort_key).order_by("sort_key").first()
+        for neighbour in (previous, following):
+            if neighbour is not None:
+                neighbour.treaty = treaty
+        statements = list(provision.statements.all())
+        related = list(provision.related.all())
+        related_groups = {}
+        for other in related:
+            other.units = citations.layout(other.text)
+            related_groups.setdefault(other.treaty, []).append(other)
+        permalink = self.request.build_absolute_uri(provision.get_absolute_url())
+        return super().get_context_data(
+            treaty=treaty,
+            units=units,
+            previous=previous,
+            following=following,
+            division_anchor=division_anchor(provision.division),
+            related_groups=list(related_groups.items()),
+            statements=statements,
+            statement_summary=statement_summary(statements),
+            permalink=permalink,
+            citation=citations.citation(provision),
+            **kwargs,
+        )
+
+
+def statement_summary(statements):
+    """How many participants made reservations, and declarations, on the article."""
+    by_kind = {}
+    for statement in statements:
+        by_kind.setdefault(statement.kind, set()).add(statement.ratification.participant_id)
+    return {
+        "reservations": len(by_kind.get(StatementKind.RESERVATION, ())),
+        "declarations": len(by_kind.get(StatementKind.DECLARATION, ())),
+        "participants": len({s.ratification.participant_id for s in statements}),
+        "other": sum(
+            1
+            for s in statements
+            if s.kind not in (StatementKind.RESERVATION, StatementKind.DECLARATION)
+        ),
+    }
+
+
+class ArticleCitationView(View):
+    """The article (or, with ``?paragraph=p3-a``, one of its paragraphs) as a BibTeX or
+    CSL-JSON record for a reference manager."""
+
+    formats = {
+        "bib": ("application/x-bibtex; charset=utf-8", citations.bibtex),
+        "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", citations.csl_json),
+    }
+
+    def get(self, request, slug, number, fmt):
+        provision = get_object_or_404(
+            Provision.objects.select_related("treaty"), treaty__slug=slug, number=number
+        )
+        content_type, render = self.formats[fmt]
+        url = request.build_absolute_uri(provision.get_absolute_url())
+        unit = None
+        anchor = request.GET.get("paragraph", "").strip().lstrip("#")
+        if anchor:
+            units = citations.layout(provision.text)
+            unit = citations.find_unit(units, anchor)
+            if unit is None:
+                known = ", ".join(citations.anchors(units)) or "none"
+                return HttpResponseBadRequest(
+                    f"Art. {provision.number} of {provision.treaty.short_title} has no paragraph "
+                    f"'{anchor}'. Its paragraphs: {known}.\n",
+                    content_type="text/plain; charset=utf-8",
+                )
+            url = f"{url}#{unit.anchor}"
+        response = HttpResponse(render(provision, url, unit), content_type=content_type)
+        filename = citations.citation_key(provision, unit)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response

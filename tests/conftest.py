@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from treaties.dataset import load
+from catalogue.loader import load
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # No anonymous throttling in tests (tests/api/test_throttling.py turns it on for itself).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}  # noqa: F405
 
-# Whole-page caching (treaties.caching) off, so tests see each response's context; the tests
-# in tests/perf/ turn it on for themselves.
-TREATYKB_PAGE_CACHE = False
+# The response cache and the data version are on, as in production (common/caching.py): every
+# test starts with an empty cache (tests/conftest.py), and an edit must show at once.
+
+# The benchmark's app (its synthetic data set, tests/perf/) is tested too.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 
 # django-axes stays on; only Client.login() (no request) is let through uncounted.
 AUTHENTICATION_BACKENDS = [

@@ -1,402 +1,41 @@
 """The editors' workspace: treaties, participants, ratification records and statements.
 
-``EditorialAdmin`` is the base of every admin here and in ``provisions/admin.py``: change
-history (who, when, field by field; see a version and restore it), one history record per
-edit, CSV export of the selected rows or of the whole filtered list, and CSV import with a
-preview for the admins that declare one.
+Every admin here is an ``EditorialAdmin`` (``common.admin``): history, CSV export and import.
+Writes that span rows go through ``treaties.services``.
 """
-
-import csv
-import datetime
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import label_for_field, lookup_field
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied
-from django.db import models, router, transaction
-from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, strip_tags
-from django.utils.text import capfirst, slugify
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import to_historic
-from simple_history.template_utils import HistoricalRecordContextHelper
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
-from . import services
+from common.admin import (
+    URL_FIELDS,
+    CachedChoicesFormSet,
+    EditorialAdmin,
+    ImportForm,
+    PrefetchedAutocompleteSelectMultiple,
+    changelist_link,
+)
+
+from . import columns, services
 from . import status as status_rules
-from .exports import spreadsheet_safe
-from .history import grouped_history
-from .models import EntryIntoForceBasis, Participant, Ratification, Statement, Treaty
-
-IMPORT_SESSION_KEY = "treatykb_admin_imports"
-
-
-# -- shared pieces -----------------------------------------------------------------------------
-
-
-def csv_cell(value):
-    """A value as CSV text; a cell that a spreadsheet would run as a formula is quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return spreadsheet_safe(strip_tags(str(value)))
-
-
-class CachedChoicesFormSet(BaseInlineFormSet):
-    """Inline formset whose select boxes query their choices once, not once per row."""
-
-    def _cache_choices(self, form):
-        cache = self.__dict__.setdefault("_choices_cache", {})
-        for name, field in form.fields.items():
-            widget = getattr(field.widget, "widget", field.widget)
-            if (
-                isinstance(field, forms.ModelChoiceField)
-                and not isinstance(field, forms.ModelMultipleChoiceField)
-                and type(widget) is forms.Select
-            ):
-                if name not in cache:
-                    cache[name] = list(field.choices)
-                field.choices = cache[name]
-        return form
-
-    def _construct_form(self, i, **kwargs):
-        return self._cache_choices(super()._construct_form(i, **kwargs))
-
-    @property
-    def empty_form(self):
-        return self._cache_choices(super().empty_form)
-
-
-class PrefetchedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
-    """Autocomplete whose selected options come from ``label_cache`` (filled from prefetched
-    rows) instead of one query per form."""
-
-    label_cache = None
-
-    def optgroups(self, name, value, attr=None):
-        cache = self.label_cache
-        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
-        if cache is None or any(v not in cache for v in selected):
-            return super().optgroups(name, value, attr)
-        options = [
-            self.create_option(
-                name, cache[v].pk, self.choices.field.label_from_instance(cache[v]), True, i
-            )
-            for i, v in enumerate(selected)
-        ]
-        return [(None, options, 0)]
-
-
-class HistoryDisplay(HistoricalRecordContextHelper):
-    """Changes as editors read them: 'Pillars: Prevention → Prevention, Protection'."""
-
-    def prepare_delta_change_value(self, change, value):
-        value = super().prepare_delta_change_value(change, value)
-        if isinstance(value, list):
-            return ", ".join(str(item) for item in value) or "none"
-        if value is None or value == "":
-            return "–"
-        return value
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A UTF-8 CSV file (at most 2 MB).")
-
-
-# A source address typed without its scheme ("treaties.un.org/...") is taken as https://.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class EditorialAdmin(SimpleHistoryAdmin):
-    """History, grouped history records, CSV export and (optionally) CSV import."""
-
-    formfield_overrides = URL_FIELDS
-
-    change_list_template = "admin/treatykb/change_list.html"
-    actions = ["export_selected_csv"]
-    export_exclude = ()
-    import_form = None  # a subclass of ImportForm to offer "Import CSV"
-    import_help_template = None
-
-    # -- history: one record per edit, with its author; restoring brings back links too -------
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            with grouped_history(user=request.user):
-                return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history lets anyone who may view the history POST the revert form: restoring
-        # is a change, so it needs the change permission.
-        if request.method == "POST" and not self.has_change_permission(request):
-            raise PermissionDenied
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            with grouped_history(user=request.user):
-                return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "export_url": self.admin_url("export") + self.query_string(request),
-            "import_url": self.admin_url("import") if self.can_import(request) else None,
-            "deleted_url": (
-                self.admin_url("deleted") if self.has_change_permission(request) else None
-            ),
-        }
-        with grouped_history(user=request.user):
-            return super().changelist_view(request, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        with grouped_history(user=request.user):
-            return super().delete_view(request, object_id, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        historic = to_historic(obj) if obj is not None else None
-        if historic is None:
-            return form
-        # A historical version: its many-to-many links as they were, not as they are now.
-        initial = {}
-        for field in historic._history_m2m_fields:
-            if field.name in form.base_fields:
-                target = field.m2m_reverse_field_name() + "_id"
-                initial[field.name] = [
-                    getattr(r, target) for r in getattr(historic, field.name).all()
-                ]
-
-        class HistoricalVersionForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
-                super().__init__(*args, **kwargs)
-
-        return HistoricalVersionForm
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return HistoryDisplay(self.model, historical_record)
-
-    def save_model(self, request, obj, form, change):
-        historic = to_historic(obj)
-        if historic is not None:
-            when = timezone.localtime(historic.history_date)
-            obj._change_reason = f"Restored the version of {when:%Y-%m-%d %H:%M}"
-        super().save_model(request, obj, form, change)
-
-    # -- URLs ----------------------------------------------------------------------------------
-    def admin_url(self, name, *args):
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
-
-    @staticmethod
-    def query_string(request):
-        return f"?{request.GET.urlencode()}" if request.GET else ""
-
-    def get_urls(self):
-        opts = self.model._meta
-        info = f"{opts.app_label}_{opts.model_name}"
-        extra = [
-            path("export.csv", self.admin_site.admin_view(self.export_view), name=f"{info}_export"),
-            path("import/", self.admin_site.admin_view(self.import_view), name=f"{info}_import"),
-            path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{info}_deleted"),
-        ]
-        return extra + super().get_urls()
-
-    # -- deleted records: see them as they were, and restore them ------------------------------
-    deleted_select_related = ()
-
-    def deleted_label(self, record):
-        """The deleted object's name, from its last historical record."""
-        obj = record.history_object
-        for name in self.deleted_select_related:
-            setattr(obj, name, getattr(record, name))
-        try:
-            return str(obj)
-        except models.ObjectDoesNotExist:
-            return f"{self.model._meta.verbose_name} {record.pk}"
-
-    def deleted_view(self, request):
-        """The most recent deletions whose object is gone, each with a link to restore it."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        history = self.model.history.model
-        pk_name = self.model._meta.pk.attname
-        still_there = self.model._default_manager.filter(pk=models.OuterRef(pk_name))
-        records = list(
-            history.objects.filter(history_type="-")
-            .exclude(models.Exists(still_there))
-            .select_related("history_user", *self.deleted_select_related)
-            .order_by("-history_date")[:100]
-        )
-        opts = self.model._meta
-        rows = [
-            {
-                "label": self.deleted_label(record),
-                "record": record,
-                "previous_url": self.admin_url(
-                    "simple_history", getattr(record, pk_name), record.history_id
-                ),
-                "history_url": self.admin_url("history", getattr(record, pk_name)),
-            }
-            for record in records
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": opts,
-            "title": f"Deleted {opts.verbose_name_plural}",
-            "rows": rows,
-            "changelist_url": self.admin_url("changelist"),
-        }
-        return TemplateResponse(request, "admin/treatykb/deleted.html", context)
-
-    # -- CSV export ----------------------------------------------------------------------------
-    def get_export_fields(self, request):
-        return [
-            name
-            for name in self.get_list_display(request)
-            if name not in self.export_exclude and name != "action_checkbox"
-        ]
-
-    def export_csv(self, request, queryset, filename):
-        names = self.get_export_fields(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([csv_cell(capfirst(label_for_field(n, self.model, self))) for n in names])
-        for obj in queryset:
-            row = []
-            for name in names:
-                field, _attr, value = lookup_field(name, obj, self)
-                if field is not None and getattr(field, "flatchoices", None):
-                    value = dict(field.flatchoices).get(value, value)
-                row.append(csv_cell(value))
-            writer.writerow(row)
-        return response
-
-    @admin.action(description="Export selected as CSV", permissions=["view"])
-    def export_selected_csv(self, request, queryset):
-        return self.export_csv(request, queryset, self.export_filename("selected"))
-
-    def export_filename(self, suffix):
-        name = slugify(self.model._meta.verbose_name_plural)
-        return f"treatykb-{name}-{suffix}-{timezone.localdate().isoformat()}"
-
-    def export_view(self, request):
-        """Every row of the changelist as it is filtered, searched and ordered, as CSV."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            self.message_user(request, "Those filters are not valid.", messages.ERROR)
-            return HttpResponseRedirect(self.admin_url("changelist"))
-        return self.export_csv(request, changelist.queryset, self.export_filename("all"))
-
-    # -- CSV import with a preview ---------------------------------------------------------------
-    def can_import(self, request):
-        """Importing creates and changes records: it needs both permissions."""
-        return (
-            self.import_form is not None
-            and self.has_add_permission(request)
-            and self.has_change_permission(request)
-        )
-
-    def run_import(self, content, options, *, apply, user, reason):
-        """Call the import service; ``options`` are the form's other cleaned values, as
-        stored in the session (plain strings)."""
-        raise NotImplementedError
-
-    def import_options(self, cleaned_data):
-        return {}
-
-    def import_view(self, request):
-        if not self.can_import(request):
-            raise PermissionDenied
-        opts = self.model._meta
-        stored = request.session.get(IMPORT_SESSION_KEY, {})
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": opts,
-            "title": f"Import {opts.verbose_name_plural} from CSV",
-            "help_template": self.import_help_template,
-            "changelist_url": self.admin_url("changelist"),
-        }
-        form = self.import_form()
-        if request.method == "POST" and "_confirm" in request.POST:
-            token = request.POST.get("token", "")
-            upload = stored.get(token)
-            if upload is None or upload.get("model") != opts.label:
-                self.message_user(
-                    request, "That preview has expired: upload the file again.", messages.ERROR
-                )
-                return HttpResponseRedirect(self.admin_url("import"))
-            report = self.run_import(
-                upload["content"],
-                upload["options"],
-                apply=True,
-                user=request.user,
-                reason=f"Imported from {upload['name']}",
-            )
-            if report.applied:
-                stored.pop(token, None)
-                request.session[IMPORT_SESSION_KEY] = stored
-                self.message_user(
-                    request,
-                    f"{upload['name']}: {len(report.created)} created, {len(report.changed)} "
-                    f"changed, {len(report.unchanged)} unchanged.",
-                    messages.SUCCESS,
-                )
-                for warning in report.warnings:
-                    self.message_user(request, warning, messages.WARNING)
-                return HttpResponseRedirect(self.admin_url("changelist"))
-            context.update(report=report, file_name=upload["name"], form=form)
-            return TemplateResponse(request, "admin/treatykb/import.html", context)
-        if request.method == "POST":
-            form = self.import_form(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                content = upload.read(services.MAX_IMPORT_BYTES + 1)
-                options = self.import_options(form.cleaned_data)
-                report = self.run_import(
-                    content, options, apply=False, user=request.user, reason=""
-                )
-                context.update(report=report, file_name=upload.name)
-                if report.ok:
-                    token = secrets.token_urlsafe(16)
-                    stored = {
-                        token: {
-                            "model": opts.label,
-                            "name": upload.name,
-                            "content": content.decode("utf-8-sig"),
-                            "options": options,
-                        }
-                    }
-                    request.session[IMPORT_SESSION_KEY] = stored
-                    context["token"] = token
-        context["form"] = form
-        return TemplateResponse(request, "admin/treatykb/import.html", context)
+from .models import (
+    EntryIntoForceBasis,
+    Participant,
+    Ratification,
+    Statement,
+    Treaty,
+    articles_model,
+)
 
 
 def provisions_field(admin_super, db_field, request, **kwargs):
     """A many-to-many field to articles whose labels ("UNTOC art. 5") need no query each."""
-    from provisions.models import Provision
-
-    if db_field.related_model is Provision:
-        kwargs.setdefault("queryset", Provision.objects.select_related("treaty"))
+    if db_field.related_model is articles_model():
+        kwargs.setdefault("queryset", db_field.related_model.objects.select_related("treaty"))
     return admin_super.formfield_for_manytomany(db_field, request, **kwargs)
-
-
-def changelist_link(model_admin_url, label, **params):
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    return format_html('<a href="{}?{}">{}</a>', model_admin_url, query, label)
 
 
 # -- filters -----------------------------------------------------------------------------------
@@ -446,6 +85,11 @@ class ParticipantRegionFilter(RegionFilter):
 
 @admin.register(Treaty)
 class TreatyAdmin(EditorialAdmin):
+    csv_spec = columns.TREATY
+
+    def csv_queryset(self, queryset):
+        return queryset.select_related("parent")
+
     list_display = (
         "short_title",
         "slug",
@@ -556,6 +200,7 @@ class RatificationInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(EditorialAdmin):
+    csv_spec = columns.PARTICIPANT
     list_display = (
         "name",
         "code",
@@ -638,15 +283,11 @@ class StatementInline(admin.StackedInline):
     formfield_overrides = URL_FIELDS
 
     def get_queryset(self, request):
-        from provisions.models import Provision
-
         return (
             super()
             .get_queryset(request)
             .select_related("ratification__participant", "ratification__treaty")
-            .prefetch_related(
-                models.Prefetch("provisions", queryset=Provision.objects.select_related("treaty"))
-            )
+            .with_articles()
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -681,6 +322,11 @@ class RatificationForm(forms.ModelForm):
 
 @admin.register(Ratification)
 class RatificationAdmin(EditorialAdmin):
+    csv_spec = columns.RATIFICATION
+
+    def csv_queryset(self, queryset):
+        return queryset.prefetch_related("statements")
+
     form = RatificationForm
     list_display = (
         "participant",
@@ -746,9 +392,8 @@ class RatificationAdmin(EditorialAdmin):
     def statement_count(self, obj):
         return obj.statement_count
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        for warning in services.parent_party_warnings(obj.participant):
+    def save_object(self, request, obj):
+        for warning in services.record_ratification(obj, user=request.user):
             self.message_user(request, warning, messages.WARNING)
 
     def save_formset(self, request, form, formset, change):
@@ -781,6 +426,7 @@ class StatementTreatyFilter(admin.SimpleListFilter):
 
 @admin.register(Statement)
 class StatementAdmin(EditorialAdmin):
+    csv_spec = columns.STATEMENT
     list_display = (
         "participant",
         "treaty",
@@ -810,15 +456,11 @@ class StatementAdmin(EditorialAdmin):
     )
 
     def get_queryset(self, request):
-        from provisions.models import Provision
-
         return (
             super()
             .get_queryset(request)
             .select_related("ratification__participant", "ratification__treaty")
-            .prefetch_related(
-                models.Prefetch("provisions", queryset=Provision.objects.order_by("sort_key"))
-            )
+            .with_articles()
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -1,11 +1,10 @@
-"""Data-integrity rules that need more than one row, used by `manage.py check_data`,
-the admin's warnings and the data-quality page."""
+"""Data-integrity rules on ratification records that need more than one row: the admin's
+warnings, and with the articles' rules (``provisions.checks``) ``manage.py check_data`` and the
+data-quality page (``catalogue.checks``)."""
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q
-
-from provisions.models import Provision
+from django.db.models import F
 
 from .models import Ratification, Treaty
 
@@ -39,6 +38,7 @@ def parties_missing_parent(ratifications=None):
 
 
 def findings():
+    """Every finding on the ratification records."""
     for r in parties_missing_parent():
         yield Finding(
             ERROR,
@@ -79,10 +79,3 @@ def findings():
                 f"{r}: stated entry into force {r.entry_into_force_on}, the treaty's rule "
                 f"gives {computed}.",
             )
-    final_or_general = Q(pillars__isnull=True)
-    for p in Provision.objects.filter(final_or_general, text_incomplete=False).select_related(
-        "treaty"
-    ):
-        yield Finding(WARNING, "untagged", f"{p}: no pillar.")
-    for p in Provision.objects.incomplete().select_related("treaty"):
-        yield Finding(WARNING, "text-incomplete", f"{p}: official text incomplete.")

@@ -15,6 +15,8 @@ from django.utils.dateparse import parse_datetime
 from django_filters.fields import ChoiceField
 from drf_spectacular.drainage import set_override
 
+from common.params import ISODateField, as_of
+
 from . import status as status_rules
 from .models import (
     ConsentKind,
@@ -24,6 +26,7 @@ from .models import (
     Statement,
     StatementKind,
     Treaty,
+    articles_model,
 )
 
 
@@ -88,14 +91,9 @@ class ListingChoiceFilter(django_filters.ChoiceFilter):
 
 
 class ISODateFilter(django_filters.DateFilter):
-    """A date in the form YYYY-MM-DD, and nothing else (no locale-dependent formats)."""
+    """A date in the form YYYY-MM-DD, and nothing else (``common.params.parse_date``)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault(
-            "error_messages", {"invalid": "Enter a date in the form YYYY-MM-DD, e.g. 2015-01-31."}
-        )
-        super().__init__(*args, **kwargs)
+    field_class = ISODateField
 
 
 class TimestampField(forms.Field):
@@ -229,8 +227,9 @@ class AsOfMixin(django_filters.FilterSet):
 
     @property
     def as_of_date(self):
+        """The valid ``as_of`` by the one rule (``common.params.as_of``): None means today."""
         if self.is_bound and self.form.is_valid():
-            return self.form.cleaned_data.get("as_of")
+            return as_of(self.form.cleaned_data.get("as_of"))
         return None
 
 
@@ -391,12 +390,11 @@ class TreatyFilterSet(AsOfMixin):
         return super().filter_queryset(queryset.with_counts(self.as_of_date))
 
     def filter_modified_since(self, queryset, name, value):
-        from provisions.models import Provision
-
+        articles = articles_model().objects
         return queryset.filter(
             Q(modified_at__gte=value)
             | Exists(Ratification.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
-            | Exists(Provision.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
+            | Exists(articles.filter(treaty=OuterRef("pk"), modified_at__gte=value))
         )
 
 

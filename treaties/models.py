@@ -5,16 +5,16 @@ any past date, by ``RatificationQuerySet.with_status()`` (in SQL) and ``Ratifica
 (in Python, for one loaded row). Both read the same rules from ``treaties.status``.
 """
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from common.history import TrackedHistory
+
 from . import status as status_rules
 from .entry_into_force import EntryIntoForceRule, compute_entry_into_force
-from .history import TrackedHistory
 
 
 class Organisation(models.TextChoices):
@@ -48,9 +48,7 @@ class TreatyQuerySet(models.QuerySet):
         return self.annotate(
             party_count=count_of(ratifications.filter(conditions[status_rules.PARTY])),
             signatory_count=count_of(ratifications.filter(conditions[status_rules.SIGNATORY])),
-            article_count=count_of(
-                apps.get_model("provisions", "Provision").objects.filter(treaty=OuterRef("pk"))
-            ),
+            article_count=count_of(articles_model().objects.filter(treaty=OuterRef("pk"))),
         ).order_by("position", "slug")
 
     def for_display(self):
@@ -185,7 +183,7 @@ class Treaty(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+        return reverse("catalogue:treaty_detail", kwargs={"slug": self.slug})
 
     def entry_into_force_for(self, consent_on):
         """Entry into force for a participant that consented on ``consent_on``, under this
@@ -354,6 +352,11 @@ class RatificationQuerySet(models.QuerySet):
         return self.select_related("treaty", "participant").prefetch_related(
             Prefetch("statements", queryset=Statement.objects.order_by("made_on", "pk"))
         )
+
+    def for_csv(self, as_of=None):
+        """What the CSV columns read (``treaties.columns.RATIFICATION``), in two queries:
+        treaty, participant and the status as at ``as_of``; the statements."""
+        return self.for_display().with_status(as_of)
 
 
 class Ratification(models.Model):
@@ -574,11 +577,30 @@ class Occasion(models.TextChoices):
     LATER = "later", "Later"
 
 
+def articles_model():
+    """The articles a statement names (``provisions.Provision``), found through the relation
+    this app's schema declares rather than imported: ``provisions`` builds on ``treaties``,
+    never the reverse (docs/architecture.md)."""
+    return Statement._meta.get_field("provisions").related_model
+
+
 class StatementQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related(
             "ratification__participant", "ratification__treaty"
         ).prefetch_related("provisions")
+
+    def for_csv(self):
+        """What the CSV columns read (``treaties.columns.STATEMENT``), in two queries."""
+        return self.select_related(
+            "ratification__participant", "ratification__treaty"
+        ).with_articles()
+
+    def with_articles(self):
+        """With the articles each statement names (and their treaties), in article order, in
+        one query."""
+        articles = articles_model().objects.select_related("treaty").order_by("sort_key")
+        return self.prefetch_related(models.Prefetch("provisions", queryset=articles))
 
     def reservations(self):
         return self.filter(kind=StatementKind.RESERVATION)

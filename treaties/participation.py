@@ -24,13 +24,12 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
-from django.utils import timezone
 
-from provisions.models import Provision
+from common.caching import cached_aggregate
+from common.params import filter_errors
 
 from . import charts
 from . import status as status_rules
-from .caching import cached_aggregate
 from .filters import ParticipantFilterSet, RatificationFilterSet
 from .models import MAX_FEATURED, Participant, Ratification, Statement, Treaty
 
@@ -103,24 +102,6 @@ def label_empty_choices(filterset, label="Any"):
             choices = [c for c in form_field.choices if c[0] not in ("", None)]
             form_field.choices = [("", label), *choices]
     return filterset
-
-
-def filter_errors(filterset):
-    """The FilterSet's errors as readable sentences naming the parameter and the value given."""
-    if not filterset.is_bound or filterset.is_valid():
-        return []
-    messages = []
-    for name, errors in filterset.form.errors.items():
-        field = filterset.form.fields.get(name)
-        label = field.label if field and field.label else ""
-        if not label or label.startswith("["):
-            label = name.replace("_", " ").capitalize()
-        given = filterset.form.data.get(name, "")
-        for error in errors:
-            if isinstance(field, forms.DateField):
-                error = f"'{given}' is not a date; use the form YYYY-MM-DD, e.g. 2010-12-31."
-            messages.append(f"{label} ({name}): {error}")
-    return messages
 
 
 def status_rank():
@@ -236,8 +217,6 @@ class TreatyParticipation:
         self.errors = filter_errors(self.filterset)
         self.valid = not self.errors
         self.as_of = self.filterset.as_of_date
-        if self.as_of and self.as_of >= timezone.localdate():
-            self.as_of = None
         requested = (params.get("sort") or DEFAULT_SORT).strip()
         self.sort_descending = requested.startswith("-")
         self.sort = requested.lstrip("-")
@@ -294,7 +273,7 @@ class TreatyParticipation:
 
     @cached_property
     def world_map(self):
-        # Cached under the data version (treaties.caching): an edit shows at once.
+        # Cached under the data version (common.caching): an edit shows at once.
         def build():
             participants = Participant.objects.values_list("code", "name")
             return charts.build_world_map(self.treaty, self.records, participants, self.as_of)
@@ -330,68 +309,6 @@ class ParticipationMixin:
     def get_participation_context(self):
         participation = TreatyParticipation(self.object, self.request.GET)
         return {"participation": participation, "ratifications": participation.rows}
-
-
-# -- CSV ---------------------------------------------------------------------------------------
-
-TREATY_CSV_COLUMNS = [
-    "treaty",
-    "participant_code",
-    "participant",
-    "recorded_name",
-    "region",
-    "subregion",
-    "status",
-    "status_as_of",
-    "signature_on",
-    "consent_kind",
-    "consent_on",
-    "consent_date_note",
-    "entry_into_force_on",
-    "entry_into_force_basis",
-    "withdrawal_notified_on",
-    "withdrawal_effective_on",
-    "statements_in_knowledge_base",
-    "statements_flagged_by_source",
-    "source_url",
-    "source_kind",
-    "note",
-    "treaty_status_as_at",
-]
-
-
-def iso(value):
-    return value.isoformat() if value else ""
-
-
-def treaty_csv_rows(participation):
-    day = participation.as_of or timezone.localdate()
-    treaty = participation.treaty
-    for r in participation.rows:
-        yield [
-            treaty.slug,
-            r.participant.code,
-            r.participant.name,
-            r.recorded_name,
-            r.participant.region,
-            r.participant.subregion,
-            r.status,
-            day.isoformat(),
-            iso(r.signature_on),
-            r.consent_kind,
-            iso(r.consent_on),
-            NOT_KNOWN if r.consent_kind and not r.consent_on else "",
-            iso(r.entry_into_force_on),
-            r.entry_into_force_basis,
-            iso(r.withdrawal_notified_on),
-            iso(r.withdrawal_effective_on),
-            len(r.statements.all()),
-            "yes" if r.statements_flagged else "",
-            r.source_url,
-            r.source_kind,
-            r.note,
-            iso(treaty.status_as_at),
-        ]
 
 
 # -- Participants × instruments -----------------------------------------------------------------
@@ -568,12 +485,7 @@ def participant_profile(participant, page=1):
         .prefetch_related(
             Prefetch(
                 "statements",
-                queryset=Statement.objects.order_by("made_on", "pk").prefetch_related(
-                    Prefetch(
-                        "provisions",
-                        queryset=Provision.objects.select_related("treaty").order_by("sort_key"),
-                    )
-                ),
+                queryset=Statement.objects.order_by("made_on", "pk").with_articles(),
             )
         )[start:stop]
     )

@@ -5,17 +5,25 @@ Every write runs in one transaction, calls ``full_clean()`` on each object, and 
 the change history (one record per object, with its author and a reason).
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.history import grouped_history
+from common.imports import (
+    CHANGE,
+    CREATE,
+    REJECT,
+    UNCHANGED,
+    ImportReport,
+    RowOutcome,
+    display,
+    read_csv,
+    validation_messages,
+)
+from common.params import parse_date
+
 from . import status as status_rules
 from .checks import parties_missing_parent
-from .dataset import STATUS_COLUMNS, source_kind
-from .history import grouped_history
 from .models import (
     ConsentKind,
     EntryIntoForceBasis,
@@ -23,31 +31,35 @@ from .models import (
     Ratification,
     Statement,
     Treaty,
+    articles_model,
     parse_article_reference,
 )
-
-CREATE, CHANGE, UNCHANGED, REJECT = "create", "change", "unchanged", "reject"
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
+from .sources import STATUS_COLUMNS, source_kind
 
 # -- statements and warnings ------------------------------------------------------------------
 
 
-def link_statement_provisions(statement):
-    """Link a statement to the articles its reference names ('15(2);6(3)' -> arts. 15 and 6)
-    when it is linked to none yet; returns the articles linked."""
-    from provisions.models import Provision
+def link_statement_provisions(statement, articles=None):
+    """Link a statement to articles; returns the articles it was not linked to before.
 
-    if statement.provisions.exists():
-        return []
-    numbers = parse_article_reference(statement.article_reference)
-    if not numbers:
-        return []
-    provisions = list(
-        Provision.objects.filter(treaty_id=statement.ratification.treaty_id, number__in=numbers)
-    )
-    statement.provisions.add(*provisions)
-    return provisions
+    Without ``articles``: the articles its reference names ('15(2);6(3)' -> arts. 15 and 6 of
+    its treaty), and only when it is linked to none yet (an editor's choice of links is kept).
+    With ``articles`` (the data loader's, from the data set): those of them it is not linked to
+    yet. Every write of a statement calls it: the admin's forms, the API, the loader."""
+    if articles is None:
+        if statement.provisions.exists():
+            return []
+        numbers = parse_article_reference(statement.article_reference)
+        if not numbers:
+            return []
+        articles = articles_model().objects.filter(
+            treaty_id=statement.ratification.treaty_id, number__in=numbers
+        )
+    linked = set(statement.provisions.values_list("pk", flat=True))
+    added = [article for article in articles if article.pk not in linked]
+    if added:
+        statement.provisions.add(*added)
+    return added
 
 
 def parent_party_warnings(participant):
@@ -61,136 +73,40 @@ def parent_party_warnings(participant):
     ]
 
 
-@transaction.atomic
-def add_statement(ratification, *, user=None, reason="", **values):
-    """Record a statement (reservation, declaration, ...) on a ratification record, linked to
-    the articles its reference names."""
-    with grouped_history(user=user, reason=reason):
-        statement = Statement(ratification=ratification, **values)
+def record_statement(statement, articles=None, *, user=None, reason=""):
+    """Save a statement (new or changed) after ``full_clean()``; with ``articles`` make them its
+    only linked articles; then link it to the articles its reference names if it has none. One
+    transaction, one history record."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
         statement.full_clean()
         statement.save()
+        if articles is not None:
+            statement.provisions.set(articles)
         link_statement_provisions(statement)
     return statement
 
 
-# -- CSV import: shared machinery -------------------------------------------------------------
+def add_statement(ratification, *, user=None, reason="", **values):
+    """Record a statement (reservation, declaration, ...) on a ratification record, linked to
+    the articles its reference names."""
+    return record_statement(
+        Statement(ratification=ratification, **values), user=user, reason=reason
+    )
 
 
-@dataclass
-class RowOutcome:
-    line: int
-    action: str
-    label: str
-    changes: list = field(default_factory=list)  # (field label, old, new)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-    @property
-    def messages(self):
-        return [f"line {self.line}: {error}" for error in self.errors]
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # problems with the file as a whole
-    applied: bool = False
-
-    @property
-    def ok(self):
-        return not self.errors and not self.rejected
-
-    def of(self, action):
-        return [row for row in self.rows if row.action == action]
-
-    @property
-    def created(self):
-        return self.of(CREATE)
-
-    @property
-    def changed(self):
-        return self.of(CHANGE)
-
-    @property
-    def unchanged(self):
-        return self.of(UNCHANGED)
-
-    @property
-    def rejected(self):
-        return self.of(REJECT)
-
-    @property
-    def warnings(self):
-        return [f"line {row.line}: {w}" for row in self.rows for w in row.warnings]
-
-    def problems(self):
-        """Every reason the file cannot be applied, each with its line number."""
-        return self.errors + [message for row in self.rejected for message in row.messages]
-
-    def summary(self):
-        verb = "applied" if self.applied else "would apply"
-        return (
-            f"{len(self.created)} to create, {len(self.changed)} to change, "
-            f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"
-            if not self.applied
-            else f"{verb}: {len(self.created)} created, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged"
-        )
-
-
-def read_csv(content, required, optional=()):
-    """(rows as (line, dict), file-level errors). ``content`` is text or bytes (UTF-8)."""
-    if isinstance(content, bytes):
-        if len(content) > MAX_IMPORT_BYTES:
-            return [], [f"line 1: the file is larger than {MAX_IMPORT_BYTES // 1024} KB"]
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            return [], [f"the file is not UTF-8 text (byte {error.start})"]
-    reader = csv.DictReader(io.StringIO(content, newline=""))
-    try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-    except csv.Error as error:
-        return [], [f"line 1: {error}"]
-    missing = [name for name in required if name not in header]
-    unknown = [name for name in header if name not in required and name not in optional]
-    errors = []
-    if missing:
-        errors.append(f"line 1: missing column(s): {', '.join(missing)}")
-    if unknown:
-        errors.append(f"line 1: unknown column(s): {', '.join(unknown)}")
-    if errors:
-        return [], errors
-    reader.fieldnames = header
-    rows = []
-    try:
-        for row in reader:
-            if None in row or any(value is None for value in row.values()):
-                errors.append(f"line {reader.line_num}: expected {len(header)} fields")
-                continue
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
-    except csv.Error as error:
-        errors.append(f"line {reader.line_num}: {error}")
-    if not rows and not errors:
-        errors.append("the file has no rows")
-    return rows, errors
-
-
-def validation_messages(error):
-    messages = []
-    for name, field_errors in error.message_dict.items():
-        prefix = "" if name == "__all__" else f"{name}: "
-        messages.extend(prefix + message for message in field_errors)
-    return messages
-
-
-def display(value):
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+def record_ratification(record, *, user=None, reason="", warn=True):
+    """Save a ratification record (new or changed): the kind of its source found from its
+    address when not given, its entry into force brought up to date by the treaty's rule,
+    ``full_clean()``, one transaction and one history record. Every write of a record calls it
+    (the admin, the API, the CSV import). Returns the warnings about the participant's records
+    (party to the Protocol, not to UNTOC), unless ``warn`` is false."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        if record.source_url and not record.source_kind:
+            record.source_kind = source_kind(record.source_url)
+        record.fill_entry_into_force()
+        record.full_clean()
+        record.save()
+    return parent_party_warnings(record.participant) if warn else []
 
 
 # -- CSV import of ratification records -------------------------------------------------------
@@ -260,7 +176,7 @@ def import_ratifications(content, treaty=None, *, apply=False, user=None, reason
         dates = {}
         for column in ("signature_date", "consent_date", "entry_into_force_date"):
             try:
-                dates[column] = status_rules.parse_date(row[column])
+                dates[column] = parse_date(row[column])
             except ValueError as error:
                 errors.append(f"{column}: {error}")
         kind = row["consent_type"].lower()
@@ -327,7 +243,7 @@ def import_ratifications(content, treaty=None, *, apply=False, user=None, reason
         with transaction.atomic(), grouped_history(user=user, reason=reason or "CSV import"):
             for outcome, record in pending:
                 if outcome.action != UNCHANGED:
-                    record.save()
+                    record_ratification(record, warn=False)
         report.applied = True
     return report
 

@@ -11,8 +11,6 @@ Python (``evaluate``) for a loaded row. Checked in the order below; the first th
 - none: no treaty action by that date.
 """
 
-import datetime
-
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
@@ -102,13 +100,3 @@ def evaluate(ratification, as_of=None):
     if _on_or_before(r.signature_on, day):
         return SIGNATORY
     return NONE
-
-
-def parse_date(value):
-    """ISO date or None; raises ValueError with a readable message."""
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD.") from None

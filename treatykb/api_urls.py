@@ -4,10 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from catalogue.api.views import ApiRootView, DownloadView
 from provisions.api.views import PillarViewSet, ProvisionViewSet
 from treaties.api.views import (
-    ApiRootView,
-    DownloadView,
     ParticipantViewSet,
     RatificationViewSet,
     StatementViewSet,

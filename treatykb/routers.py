@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from treaties.caching import changed_within
+from common.caching import changed_within
 
 REPLICA = "replica"
 # Models that must never be read from a lagging copy: sign-in, sessions and lockouts.

@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "common",
     "treaties",
     "provisions",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
@@ -284,20 +286,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "treaties.api.renderers.BrowsableAPIRenderer",
-        "treaties.api.renderers.CSVRenderer",
+        "common.api.renderers.BrowsableAPIRenderer",
+        "common.api.renderers.CSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "treaties.api.backends.StrictDjangoFilterBackend",
-        "treaties.api.backends.StrictOrderingFilter",
+        "common.api.backends.StrictDjangoFilterBackend",
+        "common.api.backends.StrictOrderingFilter",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "treaties.api.backends.StrictContentNegotiation",
-    "DEFAULT_PAGINATION_CLASS": "treaties.api.pagination.BoundedPageNumberPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.api.backends.StrictContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
-    "DEFAULT_THROTTLE_CLASSES": ["treaties.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "treaties.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
 }
@@ -385,10 +387,3 @@ CONTENT_SECURITY_POLICY = {
 }
 if os.environ.get("CSP_REPORT_URI", "").strip():
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"].strip()]
-
-# --- Benchmark instrumentation (bench/README.md) ---------------------------------------------
-# TREATYKB_BENCH=1 adds an X-Query-Count header to every response and a constant /bench/floor/
-# view. Only `make bench` sets it.
-TREATYKB_BENCH = env_bool("TREATYKB_BENCH", default=False)
-if TREATYKB_BENCH:
-    MIDDLEWARE = ["treatykb.bench.QueryCountMiddleware", *MIDDLEWARE]

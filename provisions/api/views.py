@@ -6,12 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from common.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
+from provisions import columns
 from provisions.filters import PillarFilterSet, ProvisionFilterSet
 from provisions.models import Pillar, Provision
-from treaties.api.pagination import ProvisionPagination
-from treaties.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
 from treaties.models import Treaty
 
+from .pagination import ProvisionPagination
 from .serializers import PillarSerializer, ProvisionSerializer
 
 PROVISION_PARAMETERS = [
@@ -44,6 +45,7 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     (add/change/delete provision)."""
 
     queryset = Provision.objects.all()
+    csv_spec = columns.PROVISION
     serializer_class = ProvisionSerializer
     filterset_class = ProvisionFilterSet
     pagination_class = ProvisionPagination
@@ -84,6 +86,7 @@ class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pillar's ``modified_at``."""
 
     queryset = Pillar.objects.all()
+    csv_spec = columns.PILLAR
     serializer_class = PillarSerializer
     filterset_class = PillarFilterSet
     lookup_field = "slug"

@@ -2,7 +2,9 @@
 warning, reservations linked to their articles, bulk pillar actions, and history: who changed
 what, and restoring an earlier version."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib import admin
@@ -16,6 +18,7 @@ from tests.factories import (
     RatificationFactory,
     StatementFactory,
 )
+from treaties import columns
 from treaties.models import Participant, Ratification, Statement
 
 pytestmark = pytest.mark.django_db
@@ -193,9 +196,19 @@ def test_selected_rows_export_as_csv(editor_client, untoc):
         {"action": "export_selected_csv", "_selected_action": [record.pk]},
     )
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("Participant,Treaty,Signature on")
-    assert lines[1].startswith("Ruritania,UNTOC,2001-01-10,Ratification,2004-03-01")
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(table[0]) == columns.RATIFICATION.header  # the columns of every other export
+    assert len(table) == 1
+    row = table[0]
+    assert row["participant_name"] == "Ruritania"
+    assert row["participant"] == record.participant.code
+    assert (row["treaty"], row["signature_on"], row["consent_on"]) == (
+        "untoc",
+        "2001-01-10",
+        "2004-03-01",
+    )
+    assert row["consent_kind"] == "ratification"
+    assert row["statements_flagged"] in ("true", "false")
 
 
 def test_export_all_respects_the_filters(editor_client, untoc):
@@ -209,8 +222,8 @@ def test_export_all_respects_the_filters(editor_client, untoc):
     response = editor_client.get(
         reverse("admin:treaties_ratification_export"), {"status": "signatory"}
     )
-    rows = response.content.decode().splitlines()[1:]
-    assert [row.split(",")[0] for row in rows] == ["Freedonia"]
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["participant_name"] for row in table] == ["Freedonia"]
 
 
 def provision_form_data(provision, **values):

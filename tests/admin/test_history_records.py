@@ -4,10 +4,10 @@ of a link."""
 import pytest
 from django.conf import settings
 
+from catalogue.loader import load
+from common.history import grouped_history
 from provisions.models import Provision
 from tests.factories import PillarFactory, ProvisionFactory, RatificationFactory
-from treaties.dataset import load
-from treaties.history import grouped_history
 from treaties.models import Ratification
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ once. The browsable HTML view and signed-in users always get a fresh response.""
 
 import pytest
 
+from common import caching
 from tests.api.helpers import build_world
 from tests.factories import ParticipantFactory, RatificationFactory
-from treaties import caching
 from treaties.models import Ratification
 
 pytestmark = pytest.mark.django_db

@@ -51,10 +51,11 @@ def test_the_participants_table_downloads_as_csv(page, tmp_path):
     download.save_as(path)
     with open(path, encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:3] == ["treaty", "participant_code", "participant"]
+    assert rows[0][:4] == ["id", "treaty", "participant", "participant_name"]
     shown = page.locator("table.participants-table tbody tr").count()
     assert len(rows) - 1 == shown > 40
-    assert {row[4] for row in rows[1:]} == {"Europe"}
+    region = rows[0].index("region")
+    assert {row[region] for row in rows[1:]} == {"Europe"}
 
 
 def test_coe_members_not_party_to_the_palermo_protocol(page):

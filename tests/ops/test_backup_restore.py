@@ -18,13 +18,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from catalogue.loader import load
+from common.backups import backup_path
+from common.history import grouped_history
 from provisions.models import Pillar, Provision
 from tests.ops.snapshot import snapshot
-from treaties.dataset import load
-from treaties.history import grouped_history
 from treaties.models import Ratification, Statement, StatementKind, Treaty
 from treaties.services import add_statement
-from treatykb.backups import backup_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

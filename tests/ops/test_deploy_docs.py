@@ -12,7 +12,6 @@ READ_FROM_ENVIRONMENT = re.compile(
 )
 # Read by the code, deliberately absent from a production environment file.
 NOT_FOR_PRODUCTION = {
-    "TREATYKB_BENCH": "the benchmark's instrumentation (make bench)",
     "PORT": "set by hosting platforms, not on a server with nginx (gunicorn.conf.py)",
 }
 

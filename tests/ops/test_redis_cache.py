@@ -15,8 +15,8 @@ import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import caching
 from tests.factories import ParticipantFactory, RatificationFactory, TreatyFactory
-from treaties import caching
 from treatykb.settings import cache_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def version_seen_by_another_process(redis_url):
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from treaties.caching import data_version; "
+            "import django; django.setup(); from common.caching import data_version; "
             "print(data_version())",
         ],
         env=env,

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from common import caching
 from provisions.models import Pillar
 from tests.factories import TreatyFactory
-from treaties import caching
 from treaties.models import Treaty
 from treatykb.routers import PrimaryReplicaRouter, reads_from_primary
 

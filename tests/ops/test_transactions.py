@@ -17,6 +17,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from common.history import TrackedHistory
 from provisions.models import Pillar, Provision
 from provisions.services import import_provision_tags
 from tests.factories import (
@@ -27,7 +28,6 @@ from tests.factories import (
     StatementFactory,
     TreatyFactory,
 )
-from treaties.history import TrackedHistory
 from treaties.models import Participant, Ratification, Statement, Treaty
 from treaties.services import import_ratifications
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
+from common import caching
 from tests.factories import (
     ParticipantFactory,
     PillarFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     StatementFactory,
     TreatyFactory,
 )
-from treaties import caching
 from treaties.participation import TreatyParticipation
 
 pytestmark = pytest.mark.django_db

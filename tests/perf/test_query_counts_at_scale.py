@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from treaties import synthetic
+from bench import synthetic
 from treaties.models import Statement
 
 pytestmark = pytest.mark.django_db

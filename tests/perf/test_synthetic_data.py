@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench import synthetic
 from provisions.models import Provision
 from tests.factories import TreatyFactory
-from treaties import synthetic
 from treaties.models import Participant, Ratification, Statement, Treaty
 
 pytestmark = pytest.mark.django_db

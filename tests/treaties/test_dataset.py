@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
+from catalogue.loader import DataError, load
 from provisions.models import Provision
-from treaties.dataset import DataError, load
 from treaties.models import Participant, Ratification, Statement, Treaty
 
 FIXTURES = settings.TREATYKB_FIXTURES_DIR

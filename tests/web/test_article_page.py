@@ -5,8 +5,8 @@ import json
 
 import pytest
 
+from provisions.citations import layout
 from tests.factories import ProvisionFactory, StatementFactory, TopicFactory
-from treaties.citations import layout
 
 from .conftest import assert_flat
 

@@ -83,7 +83,7 @@ def test_home_has_title_description_canonical_and_navigation(client, convention)
 
 
 def test_home_query_count_does_not_grow_with_the_data(client, grow, django_assert_num_queries):
-    assert_flat(client, grow, reverse("treaties:home"), django_assert_num_queries)
+    assert_flat(client, grow, reverse("catalogue:home"), django_assert_num_queries)
 
 
 def test_treaty_list_shows_every_instrument(

@@ -4,14 +4,13 @@ Writes go through the model's ``full_clean()`` (``ModelValidationMixin``): a rul
 enforces is a 400 with field messages, never an integrity error.
 """
 
-import copy
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.serializers import ModelValidationMixin, absolute, writer
+from treaties import services
 from treaties import status as status_rules
 from treaties.models import (
     EntryIntoForceBasis,
@@ -20,36 +19,8 @@ from treaties.models import (
     Statement,
     StatementKind,
     Treaty,
+    articles_model,
 )
-
-
-def absolute(serializer, path):
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request else path
-
-
-class ModelValidationMixin:
-    """Validate the would-be instance with ``full_clean()`` (fields, ``clean()``, constraints,
-    uniqueness) and report every problem as a field message."""
-
-    def prepare_instance(self, instance):
-        """Hook: bring derived fields up to date before validation (as ``save()`` will)."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        many = {field.name for field in model._meta.many_to_many}
-        instance = copy.copy(self.instance) if self.instance is not None else model()
-        for name, value in attrs.items():
-            if name not in many:
-                setattr(instance, name, value)
-        self.prepare_instance(instance)
-        exclude = [field.name for field in model._meta.concrete_fields if not field.editable]
-        try:
-            instance.full_clean(exclude=exclude)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
-        return attrs
 
 
 class TreatySerializer(serializers.ModelSerializer):
@@ -403,6 +374,18 @@ class RatificationSerializer(ModelValidationMixin, serializers.ModelSerializer):
         if instance.treaty_id:
             instance.fill_entry_into_force()
 
+    # Writes go through the service every other write of a record uses (the admin, imports).
+    def create(self, validated_data):
+        record = Ratification(**validated_data)
+        services.record_ratification(record, user=writer(self))
+        return record
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        services.record_ratification(instance, user=writer(self))
+        return instance
+
 
 class ProvisionReferenceField(serializers.RelatedField):
     """A provision named '<treaty-slug>/<number>'."""
@@ -413,9 +396,7 @@ class ProvisionReferenceField(serializers.RelatedField):
     }
 
     def get_queryset(self):
-        from provisions.models import Provision
-
-        return Provision.objects.select_related("treaty")
+        return articles_model().objects.select_related("treaty")
 
     def to_representation(self, provision):
         return f"{provision.treaty.slug}/{provision.number}"
@@ -510,3 +491,18 @@ class StatementSerializer(ModelValidationMixin, serializers.ModelSerializer):
                 {"provisions": [f"Not articles of {ratification.treaty.slug}: {', '.join(wrong)}."]}
             )
         return super().validate(attrs)
+
+    # Writes go through the service every other write of a statement uses (the admin, the
+    # loader): the statement is linked to the articles its reference names, as in the admin.
+    def create(self, validated_data):
+        articles = validated_data.pop("provisions", None)
+        statement = Statement(**validated_data)
+        services.record_statement(statement, articles, user=writer(self))
+        return statement
+
+    def update(self, instance, validated_data):
+        articles = validated_data.pop("provisions", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        services.record_statement(instance, articles, user=writer(self))
+        return instance

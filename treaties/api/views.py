@@ -4,30 +4,22 @@ Viewset docstrings are the endpoint descriptions in the OpenAPI schema and the i
 documentation: they are written for the people who call the API.
 """
 
-import datetime
-
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework import viewsets
 
-from provisions.models import Provision
-from treaties import exports
-from treaties import status as status_rules
+from common.api.views import (
+    FORMAT_PARAMETER,
+    ApiViewSetMixin,
+    AtomicWritesMixin,
+)
+from treaties import columns
 from treaties.filters import (
     ParticipantFilterSet,
     RatificationFilterSet,
@@ -36,8 +28,6 @@ from treaties.filters import (
 )
 from treaties.models import Participant, Ratification, Statement, Treaty
 
-from .backends import reject_unknown_parameters
-from .conditional import ConditionalReadMixin
 from .serializers import (
     ParticipantSerializer,
     RatificationSerializer,
@@ -45,57 +35,6 @@ from .serializers import (
     TreatyDetailSerializer,
     TreatySerializer,
 )
-
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv", "api"],
-    description=(
-        "Representation: json (default), csv (flat columns for spreadsheets; also with "
-        "'Accept: text/csv') or api (the browsable HTML view)."
-    ),
-)
-
-
-class ApiViewSetMixin(ConditionalReadMixin):
-    """What every endpoint shares: conditional reads, strict parameters, CSV, ``as_of``."""
-
-    csv_exclude = ()
-    default_order_text = ""
-
-    def as_of(self):
-        raw = self.request.query_params.get("as_of")
-        try:
-            return status_rules.parse_date(raw)
-        except ValueError as error:
-            raise ValidationError({"as_of": [str(error)]}) from None
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is not None and "as_of" in filterset_class.base_filters:
-            context["as_of"] = self.as_of()
-        return context
-
-
-class AtomicWritesMixin:
-    """Every write in one transaction, after the serializer's ``full_clean()``."""
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.save()
-
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.delete()
-
-
-def as_of_today_text():
-    return f"today ({datetime.date.today().isoformat()})"
 
 
 @extend_schema_view(
@@ -115,6 +54,7 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ratification records and Atom feed."""
 
     queryset = Treaty.objects.for_display()
+    csv_spec = columns.TREATY
     serializer_class = TreatySerializer
     filterset_class = TreatyFilterSet
     lookup_field = "slug"
@@ -181,8 +121,9 @@ class ParticipantViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def ratification_queryset():
-    return Ratification.objects.for_display().prefetch_related(
-        Prefetch("statements__provisions", queryset=Provision.objects.select_related("treaty"))
+    statements = Statement.objects.order_by("made_on", "pk").with_articles()
+    return Ratification.objects.select_related("treaty", "participant").prefetch_related(
+        Prefetch("statements", queryset=statements)
     )
 
 
@@ -216,6 +157,7 @@ class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelView
     Writes need the matching model permission (add/change/delete ratification record)."""
 
     queryset = Ratification.objects.all()
+    csv_spec = columns.RATIFICATION
     serializer_class = RatificationSerializer
     filterset_class = RatificationFilterSet
     ordering_fields = {
@@ -265,6 +207,7 @@ class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     Writes need the matching model permission (add/change/delete statement)."""
 
     queryset = Statement.objects.all()
+    csv_spec = columns.STATEMENT
     serializer_class = StatementSerializer
     filterset_class = StatementFilterSet
     ordering_fields = {
@@ -278,122 +221,4 @@ class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     def get_queryset(self):
         return Statement.objects.select_related(
             "ratification__participant", "ratification__treaty"
-        ).prefetch_related(
-            Prefetch("provisions", queryset=Provision.objects.select_related("treaty"))
-        )
-
-
-class ApiRootView(APIView):
-    """Treaty KB's public API, version 1. Every list is paginated (``page``, ``page_size``),
-    filterable, orderable (``ordering``) and available as CSV (``?format=csv``). The schema
-    and the interactive documentation describe every parameter; docs/api.md has examples."""
-
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT},
-        description="Links to every endpoint, the bulk download, the schema and the docs.",
-    )
-    def get(self, request, format=None):
-        def link(name, **kwargs):
-            return request.build_absolute_uri(reverse(name, kwargs=kwargs or None))
-
-        return Response(
-            {
-                "treaties": link("api:treaty-list"),
-                "provisions": link("api:provision-list"),
-                "pillars": link("api:pillar-list"),
-                "participants": link("api:participant-list"),
-                "ratifications": link("api:ratification-list"),
-                "statements": link("api:statement-list"),
-                "feeds": {
-                    "treaty": link("api:treaty-feed", slug="untoc"),
-                    "participant": link("api:participant-feed", code="EU"),
-                },
-                "download": link("api:download"),
-                "schema": link("api:schema"),
-                "docs": link("api:docs"),
-            }
-        )
-
-
-DOWNLOAD_FORMAT = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=list(exports.FORMATS),
-    default="zip",
-    description=(
-        "zip (default): a folder of CSV files, one per table, with a README; json: the same "
-        "tables in one JSON document."
-    ),
-)
-
-
-def download_document_schema():
-    """The JSON document, described from the export's own tables and columns."""
-    fields = {
-        "title": serializers.CharField(help_text="'Treaty KB data set'."),
-        "exported_on": serializers.DateField(
-            help_text="The export date: every derived status is the status on that day."
-        ),
-        "status_rules": serializers.CharField(help_text="How status is derived from the dates."),
-        "status_as_at": serializers.DictField(
-            child=serializers.DateField(allow_null=True),
-            help_text=(
-                "Per treaty slug, the date its participant data is current to (null where not "
-                "known)."
-            ),
-        ),
-    }
-    for name, header in exports.columns():
-        fields[name] = serializers.ListField(
-            child=serializers.DictField(),
-            help_text=f"The rows of {name}.csv, with the keys: {', '.join(header)}.",
-        )
-    return inline_serializer("DataSetDocument", fields)
-
-
-class DownloadView(ConditionalReadMixin, APIView):
-    """The whole data set as one dated archive: every treaty, participant, ratification
-    record, statement, article (with pillars and related articles), pillar and concordance
-    topic, exported today with its status-as-at dates (per treaty, the date its participant
-    data is current to). The same file as the site's /data/download/ link."""
-
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-
-    def perform_content_negotiation(self, request, force=False):
-        # ``format`` names the archive here, not a renderer; errors are always JSON.
-        return self.renderer_classes[0](), self.renderer_classes[0].media_type
-
-    @extend_schema(
-        parameters=[DOWNLOAD_FORMAT],
-        responses={
-            (200, "application/zip"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description=(
-                    "The archive, named by its date in Content-Disposition "
-                    "(treatykb-YYYY-MM-DD.zip or .json). The zip holds a folder "
-                    "treatykb-YYYY-MM-DD with README.txt and "
-                    + ", ".join(f"{name}.csv" for name, _ in exports.columns())
-                    + "; the JSON document the same tables. ETag and Last-Modified as on every "
-                    "endpoint."
-                ),
-            ),
-            (200, "application/json"): OpenApiResponse(download_document_schema()),
-            304: OpenApiResponse(description="Not modified since the ETag or date sent."),
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="An unknown format or query parameter, named with the accepted ones.",
-            ),
-        },
-    )
-    def get(self, request, format=None):
-        reject_unknown_parameters(request, self)
-        fmt = request.query_params.get("format", "zip")
-        if fmt not in exports.FORMATS:
-            raise ValidationError(
-                {"format": [f"Unknown format '{fmt}'. Use one of: {', '.join(exports.FORMATS)}."]}
-            )
-        return self._conditionally(lambda request: exports.archive_response(fmt), request)
+        ).with_articles()

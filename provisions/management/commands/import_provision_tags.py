@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from common.imports import read_file, write_report
 from provisions.services import MODES, import_provision_tags
-from treaties.management.commands.import_ratifications import read_file, write_report
 
 
 class Command(BaseCommand):

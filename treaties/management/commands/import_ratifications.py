@@ -2,39 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.imports import read_file, write_report
 from treaties.models import Treaty
 from treaties.services import import_ratifications
-
-
-def write_report(command, report, dry_run):
-    """Print what an import did (or would do); raise CommandError (exit 1) if it was refused."""
-    for row in report.rows:
-        if row.action == "reject":
-            continue
-        details = "; ".join(f"{name}: {old} -> {new}" for name, old, new in row.changes)
-        command.stdout.write(
-            f"line {row.line}: {row.action} {row.label}" + (f" ({details})" if details else "")
-        )
-    for warning in report.warnings:
-        command.stderr.write(f"warning: {warning}")
-    if not report.ok:
-        for problem in report.problems():
-            command.stderr.write(problem)
-        raise CommandError(f"{len(report.problems())} problem(s); nothing was written.")
-    verdict = "dry run, nothing written" if dry_run else "written"
-    command.stdout.write(
-        command.style.SUCCESS(
-            f"{len(report.created)} created, {len(report.changed)} changed, "
-            f"{len(report.unchanged)} unchanged ({verdict})."
-        )
-    )
-
-
-def read_file(path):
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error.strerror}") from error
 
 
 class Command(BaseCommand):

@@ -18,35 +18,26 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 
+from common.history import grouped_history
+from provisions import services as provision_services
 from provisions.models import Pillar, Provision, Topic
-
-from .history import grouped_history
-from .models import (
+from treaties import services as record_services
+from treaties.models import (
     ConsentKind,
     EntryIntoForceBasis,
     Occasion,
     Participant,
     ParticipantKind,
     Ratification,
-    SourceKind,
     Statement,
     StatementKind,
     Treaty,
     TreatyKind,
     parse_article_reference,
 )
+from treaties.sources import STATUS_COLUMNS, source_kind
 
 TREATY_SLUGS = ["untoc", "palermo-protocol", "coe-convention", "asean-actip"]
-STATUS_COLUMNS = [
-    "participant",
-    "iso3166_alpha2",
-    "signature_date",
-    "consent_date",
-    "consent_type",
-    "entry_into_force_date",
-    "reservations_or_declarations",
-    "source_url",
-]
 STATEMENT_COLUMNS = [
     "treaty_slug",
     "participant",
@@ -59,13 +50,6 @@ STATEMENT_COLUMNS = [
     "source_url",
 ]
 MISSING_HEADING = "Heading not available in accessible sources"
-DEPOSITARY_SOURCES = (
-    "treaties.un.org",
-    "github.com/allucinaria/XML",  # a copy of the UN's own MTDSG record
-    "github.com/zmjones/untreaties",  # a word-for-word copy of the UN's status table
-    "coe.int",
-    "asean.org",
-)
 M49_REGIONS = {"America": "Americas"}
 
 
@@ -107,14 +91,6 @@ def parse_date(value, where, problems):
     except ValueError:
         problems.append(f"{where}: '{value}' is not a date in the form YYYY-MM-DD")
         return None
-
-
-def source_kind(url):
-    if not url:
-        return ""
-    if any(marker in url for marker in DEPOSITARY_SOURCES):
-        return SourceKind.DEPOSITARY
-    return SourceKind.SECONDARY
 
 
 def country_data():
@@ -476,7 +452,8 @@ class Loader:
                 )
                 provisions[(slug, article["number"])] = provision
                 wanted = [pillars[p] for p in tags.get(slug, {}).get(article["number"], [])]
-                self.set_many("pillar tags", provision.pillars, wanted)
+                if provision_services.tag(provision, wanted):
+                    self.report.count("pillar tags", "updated")
         return provisions
 
     def load_topics(self, provisions):
@@ -586,7 +563,8 @@ class Loader:
                 },
             )
             wanted = [provisions[(entry["treaty"], n)] for n in entry["articles"]]
-            self.set_many("statement links", statement.provisions, wanted)
+            if record_services.link_statement_provisions(statement, wanted):
+                self.report.count("statement links", "updated")
 
 
 def load(root):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties.checks import ERROR, findings
+from catalogue.checks import ERROR, findings
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties.dataset import DataError, load
+from catalogue.loader import DataError, load
 
 
 class Command(BaseCommand):

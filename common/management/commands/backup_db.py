@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treatykb.backups import BackupError, backup
+from common.backups import BackupError, backup
 
 
 class Command(BaseCommand):

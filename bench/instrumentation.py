@@ -1,4 +1,4 @@
-"""Benchmark instrumentation, active only when ``TREATYKB_BENCH=1`` (see bench/README.md).
+"""Benchmark instrumentation, active only under ``bench.settings`` (see bench/README.md).
 
 - ``QueryCountMiddleware`` adds ``X-Query-Count``: the database queries the request ran (counted
   with an execute wrapper; nothing is stored, so the cost is a function call per query).

@@ -1,7 +1,7 @@
 """ETag and Last-Modified for every read, computed cheaply from the data.
 
 With a shared cache (``CACHE_URL``: every process sees the same data version, see
-``treaties.caching.version_is_shared``) the validators come from the data version itself: any
+``common.caching.version_is_shared``) the validators come from the data version itself: any
 save, delete or link change, and any bulk write (which calls ``bump_data_version``), makes a new
 version, and the version carries the moment it was made. A repeated request whose
 ``If-None-Match`` (or ``If-Modified-Since``) still matches is then answered
@@ -36,26 +36,12 @@ from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
-from treaties import caching
+from common import caching
 
 
 def served_models():
-    from provisions.models import Pillar, Provision, Topic
-    from treaties.models import Participant, Ratification, Statement, Treaty
-
-    return [
-        Treaty,
-        Participant,
-        Ratification,
-        Statement,
-        Statement.provisions.through,
-        Pillar,
-        Topic,
-        Topic.provisions.through,
-        Provision,
-        Provision.pillars.through,
-        Provision.related.through,
-    ]
+    """The tables the API serves: every content model and link table (``caching``)."""
+    return list(caching.content_models())
 
 
 def _as_datetime(value):

@@ -16,17 +16,8 @@ Writes that bypass signals (``bulk_create`` on a link table, raw SQL) must set `
 themselves.
 """
 
-from django.apps import apps
 from django.db.models.signals import m2m_changed
 from django.utils import timezone
-
-# (app label, model, many-to-many field) -> whether the *other* side shows the link too.
-LINKS = {
-    ("provisions", "Provision", "pillars"): True,
-    ("provisions", "Provision", "related"): True,
-    ("provisions", "Topic", "provisions"): False,
-    ("treaties", "Statement", "provisions"): False,
-}
 
 
 def touch(model, pks, moment):
@@ -64,7 +55,7 @@ class LinkTracker:
         mine = {instance.pk}
         declaring, other = (others, mine) if reverse else (mine, others)
         moment = timezone.now()
-        # The side that declares the field always shows the link; the other one if LINKS says.
+        # The side that declares the field always shows the link; the other one if asked.
         touch(self.field.model, declaring, moment)
         if self.both_sides:
             touch(self.field.related_model, other, moment)
@@ -72,13 +63,14 @@ class LinkTracker:
             instance.modified_at = moment  # what its history record and a later save see
 
 
-def connect_signals():
-    """Called from the treaties app's ``ready()``."""
-    for (label, model_name, field_name), both_sides in LINKS.items():
-        field = apps.get_model(label, model_name)._meta.get_field(field_name)
-        m2m_changed.connect(
-            LinkTracker(field, both_sides),
-            sender=field.remote_field.through,
-            weak=False,
-            dispatch_uid=f"treatykb-tracking-{label}-{model_name}-{field_name}",
-        )
+def track_link(field, both_sides=False):
+    """Called from an app's ``ready()`` for each many-to-many field it declares whose changes
+    must move ``modified_at``: always on the side that declares the field, and on the other
+    side too when ``both_sides`` (it shows the link as well)."""
+    label = field.model._meta.label_lower
+    m2m_changed.connect(
+        LinkTracker(field, both_sides),
+        sender=field.remote_field.through,
+        weak=False,
+        dispatch_uid=f"treatykb-tracking-{label}-{field.name}",
+    )

@@ -34,11 +34,12 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from catalogue.loader import TREATY_SLUGS, country_data
+from common.caching import bump_data_version
+from common.tracking import touch
 from provisions.models import Pillar, Provision, article_sort_key
-
-from .dataset import TREATY_SLUGS, country_data
-from .entry_into_force import EntryIntoForceRule, compute_entry_into_force
-from .models import (
+from treaties.entry_into_force import EntryIntoForceRule, compute_entry_into_force
+from treaties.models import (
     ConsentKind,
     EntryIntoForceBasis,
     Occasion,
@@ -53,7 +54,6 @@ from .models import (
     Treaty,
     TreatyKind,
 )
-from .tracking import touch
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_URL = "https://synthetic.invalid/"
@@ -302,8 +302,6 @@ def generate(fixtures_dir, scale, seed=1, allow_mixed=False, replace=False, prog
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    from .caching import bump_data_version
-
     bump_data_version()
     return result
 

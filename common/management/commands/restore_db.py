@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties.caching import bump_data_version
-from treatykb.backups import BackupError, describe, restore
+from common.backups import BackupError, describe, restore
+from common.caching import bump_data_version
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@
 version, so that an editor's change shows at once.
 
 The data version is a token kept in the cache. Every save, delete and many-to-many change of a
-content model (every model of the ``treaties`` and ``provisions`` apps, and their link tables)
+content model (every model of an app that calls ``connect_signals()`` from its ``ready()``: the
+``treaties`` and ``provisions`` apps, and their link tables)
 replaces it, at once and again when the transaction commits (so that no request can cache what
 it read before the commit under the new token). Cached aggregates are keyed by the version and
 today's date (statuses are derived as at today), so a change never needs to find and delete
@@ -32,13 +33,15 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
+from simple_history.models import HistoricalChanges
 
 VERSION_KEY = "treatykb:data-version"
 AGGREGATE_TIMEOUT = 300
 # With a shared cache no process can hold an entry past an edit (the version is the same
 # everywhere), so entries live longer: rebuilding the treaty page takes a second.
 SHARED_TIMEOUT = 3600
-CONTENT_APPS = ("treaties", "provisions")
+# The apps whose models are the published content (``connect_signals`` adds each one).
+CONTENT_APPS = []
 
 
 def now():
@@ -81,7 +84,7 @@ def version_is_shared():
     """Whether every process sees the same data version: true with a cache server (Redis,
     memcached, a database or file cache), false with the per-process default (``LocMemCache``)
     or no cache. ``TREATYKB_SHARED_CACHE`` (True or False) overrides the guess. Only a shared
-    version can stand for the data in an HTTP validator (``treaties.api.conditional``)."""
+    version can stand for the data in an HTTP validator (``common.api.conditional``)."""
     explicit = getattr(settings, "TREATYKB_SHARED_CACHE", None)
     if explicit is not None:
         return bool(explicit)
@@ -97,7 +100,12 @@ def release():
     hashed static files, another JSON shape), even while servers are upgraded one by one."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
-    folders = [root / label for label in (*CONTENT_APPS, "treatykb", "templates")]
+    # The project's own apps and packages (everything under BASE_DIR that is installed).
+    folders = sorted(
+        {Path(config.path) for config in apps.get_app_configs()}
+        | {root / "common", root / "treatykb", root / "templates"}
+    )
+    folders = [folder for folder in folders if folder.parent == root]
     manifest = Path(settings.STATIC_ROOT or root / "staticfiles") / "staticfiles.json"
     files = sorted(
         path
@@ -159,13 +167,22 @@ def m2m_content_changed(sender, action, **kwargs):
 
 
 def content_models():
+    """Every model of the content apps, with the link tables of their many-to-many fields."""
     for label in CONTENT_APPS:
-        yield from apps.get_app_config(label).get_models()
+        for model in apps.get_app_config(label).get_models():
+            if issubclass(model, HistoricalChanges):  # the change history is not content
+                continue
+            yield model
+            for field in model._meta.local_many_to_many:
+                yield field.remote_field.through
 
 
-def connect_signals():
-    """Called from the apps' ``ready()``: every content model bumps the data version."""
-    for model in content_models():
+def connect_signals(app_config):
+    """Called from a content app's ``ready()``: every model of the app bumps the data version
+    when it changes, and is part of the API's data fingerprint."""
+    if app_config.label not in CONTENT_APPS:
+        CONTENT_APPS.append(app_config.label)
+    for model in app_config.get_models():
         uid = f"treatykb-data-version-{model._meta.label_lower}"
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")

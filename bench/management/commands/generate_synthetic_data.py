@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties import synthetic
+from bench import synthetic
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ with "; ", lists of objects by their ``id``. A paginated list gives the rows of 
 page (use ``page_size`` up to the maximum to get everything in one file); the total and the
 next/previous pages are in the ``X-Total-Count`` and ``Link`` headers. Errors come as
 ``parameter,message`` rows with the error status. A text that starts like a spreadsheet formula
-(``=``, ``+``, ``-``, ``@``) gets a leading apostrophe (``treaties.exports.spreadsheet_safe``).
+(``=``, ``+``, ``-``, ``@``) gets a leading apostrophe (``common.csvfiles.spreadsheet_safe``).
 """
 
 import csv
@@ -15,7 +15,7 @@ from csp.constants import UNSAFE_INLINE
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
-from treaties.exports import spreadsheet_safe
+from common.csvfiles import spreadsheet_safe
 
 SEPARATOR = "; "
 
@@ -83,7 +83,10 @@ class CSVRenderer(BaseRenderer):
         exclude = set(getattr(view, "csv_exclude", ()))
         rows = [flatten(record, exclude) for record in records if isinstance(record, dict)]
         header = list(dict.fromkeys(name for row in rows for name in row))
-        if not header and view is not None and hasattr(view, "get_serializer"):
+        spec = getattr(view, "csv_spec", None)
+        if not header and spec is not None:
+            header = spec.header
+        elif not header and view is not None and hasattr(view, "get_serializer"):
             header = [name for name in view.get_serializer().fields if name not in exclude]
         writer.writerow(header)
         writer.writerows([row.get(name, "") for name in header] for row in rows)

@@ -1,0 +1,86 @@
+"""Query parameters as every page and every API endpoint reads them: one grammar each.
+
+- Dates (``as_of`` and every other date): ISO 8601, ``YYYY-MM-DD``, and nothing else
+  (``parse_date``). The one rule for dates to come: a status "as of" today or a later date is
+  the status today (``as_of``: None), for pages, CSVs and the API alike.
+- Page numbers (``page``): a whole number from 1 (``page_number``); on pages an invalid one is a
+  404, in the API a 400 (``common.api.pagination``).
+- Filter errors: one sentence per problem, naming the parameter and the value given
+  (``filter_errors``), shown on pages and as plain text with a 400 by their CSVs; the API
+  answers the same problems as a 400 with field messages.
+
+Pages sort with ``?sort=``, the API orders with ``?ordering=``: the two vocabularies and their
+mapping are in docs/architecture.md ("One vocabulary").
+"""
+
+import datetime
+
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+
+DATE_FORMAT_HELP = "use the form YYYY-MM-DD, e.g. 2010-12-31"
+
+
+def parse_date(value):
+    """An ISO date (``YYYY-MM-DD``) or None for an empty value; raises ValueError with a
+    readable message for anything else."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date; {DATE_FORMAT_HELP}.") from None
+
+
+def as_of(day):
+    """The date a status is asked "as of", by the one rule: None (today) for no date, today or
+    a later date; the date itself when it is in the past."""
+    if day is None or day >= timezone.localdate():
+        return None
+    return day
+
+
+def parse_as_of(value):
+    """``as_of`` from a query string: ``parse_date`` then ``as_of``."""
+    return as_of(parse_date(value))
+
+
+class ISODateField(forms.DateField):
+    """A form field for a date in the form YYYY-MM-DD and nothing else (no locale formats)."""
+
+    default_error_messages = {"invalid": f"Enter a date: {DATE_FORMAT_HELP}."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+def page_number(request, parameter="page"):
+    """The page a page asks for (1 when not given); anything but a whole number is a 404."""
+    raw = request.GET.get(parameter, "1")
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404(f"'{raw}' is not a page number.") from None
+
+
+def filter_errors(filterset):
+    """The FilterSet's errors as readable sentences naming the parameter and the value given."""
+    if not filterset.is_bound or filterset.is_valid():
+        return []
+    messages = []
+    for name, errors in filterset.form.errors.items():
+        field = filterset.form.fields.get(name)
+        label = field.label if field and field.label else ""
+        if not label or label.startswith("["):
+            label = name.replace("_", " ").capitalize()
+        for error in errors:
+            messages.append(f"{label} ({name}): {error}")
+    return messages
