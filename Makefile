@@ -47,8 +47,8 @@ test-browser: setup ## Run only the browser tests
 	scripts/ensure-chromium
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
-test-postgres: setup ## Run the suite on a throw-away local PostgreSQL cluster
-	DATABASE_URL=$$(scripts/pg-cluster start) $(MAKE) test
+test-postgres: setup ## Run the suite on a throw-away local PostgreSQL cluster (browser tests: make test)
+	DATABASE_URL=$$(scripts/pg-cluster start) $(MAKE) test PYTEST_ARGS='-m "not browser" $(PYTEST_ARGS)'
 
 pg-start: ## Start the throw-away PostgreSQL cluster and print its DATABASE_URL
 	@scripts/pg-cluster start

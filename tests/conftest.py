@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -5,11 +7,26 @@ from django.db import transaction
 
 from catalogue.loader import load
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
-@pytest.fixture(scope="module")
+
+def pytest_collection_modifyitems(config, items):
+    """The tests on the shipped data set run after every other test but the browser tests, in
+    their usual order, so that the data set is loaded once per session (``real_data``) and no
+    other test sees it. The browser tests come last: they drive Chromium from an event loop
+    that lives to the end of the session, and Django refuses database work under one."""
+    on_real_data = [item for item in items if "real_data" in getattr(item, "fixturenames", ())]
+    in_browser = [item for item in items if BROWSER_TESTS in Path(item.fspath).parents]
+    moved = set(on_real_data) | set(in_browser)
+    items[:] = [item for item in items if item not in moved] + on_real_data + in_browser
+
+
+@pytest.fixture(scope="session")
 def real_data(django_db_setup, django_db_blocker):
-    """The shipped data set, loaded once per test module inside a transaction that is rolled
-    back at the end of the module (tests using ``db`` nest their own savepoints in it)."""
+    """The shipped data set, loaded once per test session inside a transaction that is rolled
+    back at its end (tests using ``db`` nest their own savepoints in it, so each test's writes
+    are undone). The tests that use it run after every other test
+    (``pytest_collection_modifyitems``)."""
     with django_db_blocker.unblock():
         with transaction.atomic():
             report = load(settings.TREATYKB_FIXTURES_DIR)
@@ -19,8 +36,8 @@ def real_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with an empty cache: cached aggregates are keyed by a data version
-    that a rolled-back transaction does not restore."""
+    """Every test starts with an empty cache: cached pages and aggregates are keyed by a data
+    version that a rolled-back transaction does not restore."""
     cache.clear()
     yield
     cache.clear()

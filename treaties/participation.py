@@ -81,6 +81,14 @@ SORT_LABELS = {
     "withdrawal": "Withdrawal",
 }
 DEFAULT_SORT = "participant"
+# The API's ``ordering`` names of the same columns (/api/v1/ratifications/), accepted here too,
+# with ``?ordering=`` as another name of ``?sort=`` (docs/architecture.md, "One vocabulary").
+API_ORDERING = {
+    "signature_on": "signature",
+    "consent_on": "consent",
+    "entry_into_force_on": "in_force",
+    "withdrawal_effective_on": "withdrawal",
+}
 
 
 def descending(ordering):
@@ -217,9 +225,9 @@ class TreatyParticipation:
         self.errors = filter_errors(self.filterset)
         self.valid = not self.errors
         self.as_of = self.filterset.as_of_date
-        requested = (params.get("sort") or DEFAULT_SORT).strip()
+        requested = (params.get("sort") or params.get("ordering") or DEFAULT_SORT).strip()
         self.sort_descending = requested.startswith("-")
-        self.sort = requested.lstrip("-")
+        self.sort = API_ORDERING.get(requested.lstrip("-"), requested.lstrip("-"))
         if self.sort not in SORTS:
             known = ", ".join(SORTS)
             self.errors.append(f"Sort (sort): unknown column '{requested}'; use one of: {known}.")

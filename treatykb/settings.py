@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Records who made each change (the editors' history; see treaties/history.py).
+    # Records who made each change (the editors' history; see common/history.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Answers a locked-out login attempt with the lockout page (last, as django-axes requires).
     "axes.middleware.AxesMiddleware",

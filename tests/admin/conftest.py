@@ -4,8 +4,6 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     ParticipantFactory,
@@ -117,11 +115,3 @@ class Growing:
 @pytest.fixture
 def growing(db, pillars):
     return Growing(pillars)
-
-
-def count_queries(client, url):
-    client.get(url)  # warm caches (content types, sessions) so that only the page is counted
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(context)

@@ -35,9 +35,7 @@ def statement_row(statement):
     return row
 
 
-def test_a_record_saved_in_the_admin_and_posted_to_the_api_gives_the_same_row(
-    editor_client, untoc
-):
+def test_a_record_saved_in_the_admin_and_posted_to_the_api_gives_the_same_row(editor_client, untoc):
     by_admin, by_api = ParticipantFactory(code="AA"), ParticipantFactory(code="BB")
     values = {
         "signature_on": "2001-02-03",

@@ -245,6 +245,21 @@ def test_a_new_release_does_not_replay_the_old_ones_pages(client, treaty, page_c
     assert client.get("/matrix/").context is not None
 
 
-def test_the_release_token_is_the_same_for_the_same_code():
-    assert caching.release() == caching.release()
-    assert len(caching.release()) == 12
+def test_the_release_token_is_made_from_the_code_and_changes_with_it(settings, tmp_path):
+    """``release()`` hashes the project's sources and templates (computed afresh here: the
+    served value is cached for the process's life)."""
+    compute = caching.release.__wrapped__
+    (tmp_path / "common").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "common" / "views.py").write_text("ANSWER = 1\n")
+    (tmp_path / "templates" / "page.html").write_text("<p>one</p>\n")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    first = compute()
+    assert len(first) == 12
+    assert compute() == first  # the same code, the same token
+    (tmp_path / "templates" / "page.html").write_text("<p>two</p>\n")
+    changed_template = compute()
+    assert changed_template != first
+    (tmp_path / "common" / "views.py").write_text("ANSWER = 2\n")
+    assert compute() not in (first, changed_template)

@@ -4,8 +4,6 @@ import datetime
 import itertools
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     ParticipantFactory,
@@ -76,21 +74,3 @@ def grow(db, pillars, convention, protocol):
             statement.provisions.add(theirs)
 
     return add
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context)
-
-
-def assert_flat(client, grow, url, django_assert_num_queries):
-    """The page costs the same number of queries with N and with 3N rows."""
-    grow(3)
-    queries = count_queries(client, url)
-    grow(6)
-    with django_assert_num_queries(queries):
-        response = client.get(url)
-    assert response.status_code == 200
-    return queries

@@ -2,9 +2,6 @@
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from tests.factories import (
     ParticipantFactory,
     ProvisionFactory,
@@ -42,10 +39,3 @@ def build_participation(n, slug="flat-treaty"):
             treaty=other, participant=participant, consent_on=datetime.date(2010, 5, 5)
         )
     return treaty
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(context)

@@ -7,8 +7,7 @@ import pytest
 
 from provisions.citations import layout
 from tests.factories import ProvisionFactory, StatementFactory, TopicFactory
-
-from .conftest import assert_flat
+from tests.queries import assert_flat
 
 UNTOC_2 = (
     "For the purposes of this Convention:\n"

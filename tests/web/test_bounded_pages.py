@@ -14,7 +14,7 @@ from tests.factories import (
     StatementFactory,
     TreatyFactory,
 )
-from tests.web.participation_data import count_queries
+from tests.queries import count_queries
 from treaties.models import Treaty
 from treaties.participation import MAX_COLUMNS, PROFILE_PAGE_SIZE
 

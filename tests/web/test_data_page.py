@@ -3,7 +3,8 @@
 import pytest
 
 from tests.factories import ProvisionFactory, RatificationFactory, TreatyFactory
-from tests.web.participation_data import build_participation, count_queries
+from tests.queries import count_queries
+from tests.web.participation_data import build_participation
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from tests.web.participation_data import build_participation, count_queries
+from tests.queries import count_queries
+from tests.web.participation_data import build_participation
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ParticipantFactory, ProvisionFactory, RatificationFactory
-
-from .conftest import assert_flat
+from tests.queries import assert_flat
 
 pytestmark = pytest.mark.django_db
 

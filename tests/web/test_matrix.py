@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ParticipantFactory, RatificationFactory, TreatyFactory
-from tests.web.participation_data import build_participation, count_queries
+from tests.queries import count_queries
+from tests.web.participation_data import build_participation
 
 pytestmark = pytest.mark.django_db
 

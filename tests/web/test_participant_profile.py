@@ -11,7 +11,7 @@ from tests.factories import (
     StatementFactory,
     TreatyFactory,
 )
-from tests.web.participation_data import count_queries
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 

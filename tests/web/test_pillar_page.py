@@ -3,8 +3,7 @@
 import pytest
 
 from tests.factories import ProvisionFactory
-
-from .conftest import assert_flat
+from tests.queries import assert_flat
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.db import connection
 
 from provisions.highlight import START, STOP, excerpt_with_highlights, safe_headline
 from tests.factories import ProvisionFactory
-
-from .conftest import assert_flat
+from tests.queries import assert_flat
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from tests.factories import ProvisionFactory, TreatyFactory
-
-from .conftest import assert_flat
+from tests.queries import assert_flat
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from tests.factories import RatificationFactory, TreatyFactory
-from tests.web.participation_data import build_participation, count_queries
+from tests.queries import count_queries
+from tests.web.participation_data import build_participation
 from treaties import columns
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,12 @@ class TestOnTheShippedData:
         rows = client.get("/treaties/untoc/?sort=-consent").context["participation"].rows
         dates = [r.consent_on for r in rows if r.consent_on]
         assert dates == sorted(dates, reverse=True)
+
+    def test_the_page_takes_the_api_ordering_vocabulary_too(self, client):
+        by_page = client.get("/treaties/untoc/?sort=-consent").context["participation"].rows
+        by_api = client.get("/treaties/untoc/?ordering=-consent_on").context["participation"]
+        assert by_api.sort == "consent" and by_api.sort_descending and not by_api.errors
+        assert [r.pk for r in by_api.rows] == [r.pk for r in by_page]
 
     def test_the_map_colours_more_than_100_countries_as_parties(self, client):
         html = client.get("/treaties/untoc/").content.decode()
