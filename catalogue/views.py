@@ -3,7 +3,7 @@ preamble, the table of contents and participation), and the data page with its d
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +16,14 @@ from common.params import filter_errors
 from provisions.filters import ProvisionFilterSet
 from provisions.models import Pillar, Provision, division_anchor
 from provisions.pillars import ordered_pillars, pillar_table
-from treaties.models import Ratification, Statement, Treaty, count_of
+from treaties.models import (
+    DISAGREEMENT,
+    IN_FORCE_UNKNOWN,
+    UNDATED_CONSENT,
+    Ratification,
+    Treaty,
+    count_of,
+)
 from treaties.participation import ParticipationMixin
 
 from . import exports
@@ -102,29 +109,21 @@ class DataView(TemplateView):
         ids = [treaty.pk for treaty in treaties]
         records = Ratification.objects.filter(treaty__in=ids)
         undated = (
-            records.filter(consent_on__isnull=True)
-            .exclude(consent_kind="")
+            records.undated_consents()
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
         disagreements = (
-            records.exclude(note="")
+            records.disagreements()
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
         texts_missing = (
-            records.filter(statements_flagged=True)
-            .annotate(statement_count=Count("statements"))
-            .filter(statement_count=0)
+            records.texts_missing()
             .select_related("treaty", "participant")
             .order_by("treaty__position", "participant__name")
         )
-        in_force_unknown = (
-            records.exclude(consent_kind="")
-            .filter(entry_into_force_on__isnull=True, withdrawal_effective_on__isnull=True)
-            .values("treaty")
-            .annotate(count=Count("pk"))
-        )
+        in_force_unknown = records.in_force_unknown().values("treaty").annotate(count=Count("pk"))
         in_force_unknown = {row["treaty"]: row["count"] for row in in_force_unknown}
         for treaty in treaties:
             treaty.in_force_unknown = in_force_unknown.get(treaty.pk, 0)
@@ -158,23 +157,14 @@ def other_treaties_summary(featured_ids):
 
     def build():
         records = Ratification.objects.exclude(treaty__in=featured_ids)
-        bound = ~Q(consent_kind="")
         totals = records.aggregate(
             records=Count("pk"),
-            undated=Count("pk", filter=bound & Q(consent_on__isnull=True)),
-            in_force_unknown=Count(
-                "pk",
-                filter=bound
-                & Q(entry_into_force_on__isnull=True, withdrawal_effective_on__isnull=True),
-            ),
-            disagreements=Count("pk", filter=~Q(note="")),
+            undated=Count("pk", filter=UNDATED_CONSENT),
+            in_force_unknown=Count("pk", filter=IN_FORCE_UNKNOWN),
+            disagreements=Count("pk", filter=DISAGREEMENT),
         )
         # On its own: as an anti-join it reads the statements once, not once per record.
-        totals["texts_missing"] = (
-            records.filter(statements_flagged=True)
-            .exclude(Exists(Statement.objects.filter(ratification=OuterRef("pk"))))
-            .count()
-        )
+        totals["texts_missing"] = records.texts_missing().count()
         totals.update(
             Provision.objects.exclude(treaty__in=featured_ids).aggregate(
                 articles=Count("pk"), incomplete=Count("pk", filter=Q(text_incomplete=True))

@@ -247,8 +247,8 @@ def cache_page_by_data_version(name):
     lists, whose addresses are not: a search or a filter asked again (a shared link, a dashboard,
     the next visitor) costs nothing until the data changes, and the cache's own bound (Redis's
     ``maxmemory`` with LRU eviction, ``docs/deploy.md``; the per-process cache's ``MAX_ENTRIES``)
-    keeps the rest from piling up. ``TREATYKB_PAGE_CACHE = False`` turns it off (the test settings
-    do, so that tests see each response's context)."""
+    keeps the rest from piling up. ``TREATYKB_PAGE_CACHE = False`` turns it off (nothing does by
+    default: the test suite runs with it on, as production does)."""
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):

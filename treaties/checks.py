@@ -62,11 +62,7 @@ def findings():
             f"{r}: {r.get_consent_kind_display().lower()} without a recorded signature "
             "(signature date missing, or the instrument was an accession).",
         )
-    for r in (
-        Ratification.objects.filter(consent_on__isnull=True)
-        .exclude(consent_kind="")
-        .select_related("participant", "treaty")
-    ):
+    for r in Ratification.objects.undated_consents().select_related("participant", "treaty"):
         yield Finding(WARNING, "consent-date-unknown", f"{r}: party, date of consent not known.")
     for r in Ratification.objects.filter(
         entry_into_force_basis="stated", consent_on__isnull=False

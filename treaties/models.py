@@ -7,7 +7,7 @@ any past date, by ``RatificationQuerySet.with_status()`` (in SQL) and ``Ratifica
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -333,7 +333,34 @@ class SourceKind(models.TextChoices):
     SECONDARY = "secondary", "Secondary source"
 
 
+# Conditions on ratification records that pages, checks and exports share (the status rules in
+# status.py build the same ones, with a prefix for related lookups).
+CONSENTED = ~Q(consent_kind="")
+UNDATED_CONSENT = CONSENTED & Q(consent_on__isnull=True)
+IN_FORCE_UNKNOWN = CONSENTED & Q(
+    entry_into_force_on__isnull=True, withdrawal_effective_on__isnull=True
+)
+DISAGREEMENT = ~Q(note="")
+
+
 class RatificationQuerySet(models.QuerySet):
+    def undated_consents(self):
+        """Parties whose date of consent is not known."""
+        return self.filter(UNDATED_CONSENT)
+
+    def in_force_unknown(self):
+        """Parties (not withdrawn) for which the date of entry into force is not known."""
+        return self.filter(IN_FORCE_UNKNOWN)
+
+    def disagreements(self):
+        """Records with a note on a disagreement between sources."""
+        return self.filter(DISAGREEMENT)
+
+    def texts_missing(self):
+        """Records a source flags as having statements, with no statement text recorded."""
+        statements = Statement.objects.filter(ratification=OuterRef("pk"))
+        return self.filter(statements_flagged=True).exclude(Exists(statements))
+
     def with_status(self, as_of=None):
         """Annotate ``status`` (party, signatory, withdrawn, unknown, none) as at ``as_of``."""
         return self.annotate(status=status_rules.case(as_of))

@@ -14,6 +14,8 @@ Python (``evaluate``) for a loaded row. Checked in the order below; the first th
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
+from common import params
+
 WITHDRAWN = "withdrawn"
 PARTY = "party"
 UNKNOWN = "unknown"
@@ -32,11 +34,10 @@ ORDER = [WITHDRAWN, PARTY, UNKNOWN, SIGNATORY]
 
 
 def resolve(as_of):
-    """(date to judge at, whether that is today or later)."""
-    today = timezone.localdate()
-    if as_of is None or as_of >= today:
-        return (as_of or today), True
-    return as_of, False
+    """(date to judge at, whether that is today): by the one rule of ``common.params.as_of``,
+    no date, today or a later one is today."""
+    day = params.as_of(as_of)
+    return (day, False) if day is not None else (timezone.localdate(), True)
 
 
 def _raw_conditions(as_of, prefix):

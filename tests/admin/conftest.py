@@ -1,19 +1,13 @@
-"""Admin test helpers: users in each role, a data set that grows, and query counting."""
-
-import itertools
+"""Fixtures of the admin tests: users in each role, and a data set that grows (tests.scenarios)."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import (
-    ParticipantFactory,
     PillarFactory,
-    ProvisionFactory,
-    RatificationFactory,
-    StatementFactory,
-    TopicFactory,
     TreatyFactory,
 )
+from tests.scenarios import Growing
 from treaties.roles import EDITORS, REVIEWERS
 
 PASSWORD = "a-long-editorial-password-2024"
@@ -71,45 +65,6 @@ def protocol(db, untoc):
         parent=untoc,
         position=2,
     )
-
-
-_counter = itertools.count()
-
-
-class Growing:
-    """A data set that grows: every call adds ``n`` of each kind of row, all linked."""
-
-    def __init__(self, pillars):
-        self.pillars = pillars
-        self.treaty = TreatyFactory()
-        self.other = TreatyFactory()
-        self.topic = TopicFactory()
-        self.ratification = None
-        self.provision = None
-        self.participant = None
-
-    def add(self, n):
-        for _ in range(n):
-            i = next(_counter)
-            participant = ParticipantFactory(region=["Europe", "Africa", "Asia"][i % 3])
-            treaty = TreatyFactory()
-            ratification = RatificationFactory(treaty=self.treaty, participant=participant)
-            RatificationFactory(treaty=treaty, participant=participant)
-            provision = ProvisionFactory(
-                treaty=self.treaty, pillars=self.pillars[: 1 + i % 4], division=f"Part {i % 2}"
-            )
-            counterpart = ProvisionFactory(treaty=self.other)
-            provision.related.add(counterpart)
-            self.topic.provisions.add(provision, counterpart)
-            self.participant = self.participant or participant
-            self.ratification = self.ratification or ratification
-            self.provision = self.provision or provision
-            # The first record, article and participant grow with the data too.
-            statement = StatementFactory(ratification=self.ratification)
-            statement.provisions.add(provision)
-            self.provision.related.add(counterpart)
-            RatificationFactory(treaty=TreatyFactory(), participant=self.participant)
-        return self
 
 
 @pytest.fixture

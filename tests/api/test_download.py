@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from tests.api.helpers import build_world
+from tests.scenarios import build_world
 from treaties.models import Ratification, Treaty
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils.http import http_date
 
 from common import caching
 from common.caching import bump_data_version
-from tests.api.helpers import build_world
 from tests.factories import RatificationFactory
+from tests.scenarios import build_world
 from treaties import columns
 from treaties.models import Participant, Ratification
 

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from provisions.models import Pillar, Provision
-from tests.api.helpers import build_world
+from tests.scenarios import build_world
 from treaties.models import Participant, Ratification, Statement, Treaty
 
 pytestmark = pytest.mark.django_db

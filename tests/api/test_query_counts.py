@@ -3,8 +3,8 @@ with 3N rows (no N+1)."""
 
 import pytest
 
-from tests.api.helpers import build_world
 from tests.queries import count_queries
+from tests.scenarios import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -5,18 +5,13 @@ once. The browsable HTML view and signed-in users always get a fresh response.""
 import pytest
 
 from common import caching
-from tests.api.helpers import build_world
 from tests.factories import ParticipantFactory, RatificationFactory
+from tests.scenarios import build_world
 from treaties.models import Ratification
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/ratifications/?treaty=alpha&page_size=1"
-
-
-@pytest.fixture
-def response_cache(settings):
-    settings.TREATYKB_PAGE_CACHE = True
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def shared_cache(settings):
     [LIST, "/api/v1/provisions/?q=trafficking", "/api/v1/participants/", "/api/v1/treaties/alpha/"],
 )
 def test_a_repeated_anonymous_request_is_replayed_after_the_one_validator_query(
-    client, response_cache, url, django_assert_num_queries
+    client, url, django_assert_num_queries
 ):
     build_world(n=2)
     first = client.get(url)
@@ -43,7 +38,7 @@ def test_a_repeated_anonymous_request_is_replayed_after_the_one_validator_query(
 
 
 def test_with_a_shared_cache_a_repeated_request_runs_no_query(
-    client, response_cache, shared_cache, django_assert_num_queries
+    client, shared_cache, django_assert_num_queries
 ):
     build_world(n=2)
     first = client.get(LIST)
@@ -52,7 +47,7 @@ def test_with_a_shared_cache_a_repeated_request_runs_no_query(
     assert again.content == first.content
 
 
-def test_a_replayed_page_keeps_its_count_and_links(client, response_cache):
+def test_a_replayed_page_keeps_its_count_and_links(client):
     build_world(n=2)
     first = client.get(LIST)
     again = client.get(LIST)
@@ -61,7 +56,7 @@ def test_a_replayed_page_keeps_its_count_and_links(client, response_cache):
     assert again.json()["next"] == first.json()["next"] is not None
 
 
-def test_a_replayed_csv_keeps_its_type_and_file_name(client, response_cache):
+def test_a_replayed_csv_keeps_its_type_and_file_name(client):
     build_world(n=1)
     first = client.get("/api/v1/ratifications/?format=csv")
     again = client.get("/api/v1/ratifications/?format=csv")
@@ -71,7 +66,7 @@ def test_a_replayed_csv_keeps_its_type_and_file_name(client, response_cache):
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["per-process cache", "shared cache"])
-def test_a_new_ratification_shows_at_once(client, response_cache, settings, shared):
+def test_a_new_ratification_shows_at_once(client, settings, shared):
     settings.TREATYKB_SHARED_CACHE = shared
     alpha, _ = build_world(n=1)
     before = client.get("/api/v1/ratifications/?treaty=alpha").json()["count"]
@@ -81,7 +76,7 @@ def test_a_new_ratification_shows_at_once(client, response_cache, settings, shar
     assert "NO" in {row["participant"] for row in after["results"]}
 
 
-def test_an_edit_shows_at_once_in_a_replayed_detail(client, response_cache):
+def test_an_edit_shows_at_once_in_a_replayed_detail(client):
     build_world(n=1)
     record = Ratification.objects.filter(treaty__slug="alpha").first()
     url = f"/api/v1/ratifications/alpha/{record.participant.code}/"
@@ -91,7 +86,7 @@ def test_an_edit_shows_at_once_in_a_replayed_detail(client, response_cache):
     assert client.get(url).json()["note"] == "The depositary corrected the date."
 
 
-def test_replayed_responses_are_still_throttled(client, response_cache, settings):
+def test_replayed_responses_are_still_throttled(client, settings):
     build_world(n=1)
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -101,7 +96,7 @@ def test_replayed_responses_are_still_throttled(client, response_cache, settings
     assert statuses == [200, 200, 200, 429]
 
 
-def test_the_browsable_view_is_never_replayed(client, response_cache):
+def test_the_browsable_view_is_never_replayed(client):
     build_world(n=1)
     client.get("/api/v1/treaties/", HTTP_ACCEPT="text/html")
     again = client.get("/api/v1/treaties/", HTTP_ACCEPT="text/html")
@@ -109,7 +104,7 @@ def test_the_browsable_view_is_never_replayed(client, response_cache):
     assert getattr(again, "renderer_context", None) is not None  # rendered by DRF, not replayed
 
 
-def test_signed_in_users_always_get_a_fresh_response(reader_client, response_cache):
+def test_signed_in_users_always_get_a_fresh_response(reader_client):
     build_world(n=1)
     reader_client.get("/api/v1/treaties/")
     again = reader_client.get("/api/v1/treaties/")
@@ -117,13 +112,13 @@ def test_signed_in_users_always_get_a_fresh_response(reader_client, response_cac
     assert getattr(again, "renderer_context", None) is not None
 
 
-def test_a_bad_request_is_not_kept(client, response_cache):
+def test_a_bad_request_is_not_kept(client):
     build_world(n=1)
     assert client.get("/api/v1/ratifications/?treaty=nowhere").status_code == 400
     assert client.get("/api/v1/ratifications/?treaty=nowhere").status_code == 400
 
 
-def test_each_host_gets_links_to_itself(client, response_cache, settings):
+def test_each_host_gets_links_to_itself(client, settings):
     settings.ALLOWED_HOSTS = ["kb.example.org", "mirror.example.net"]
     build_world(n=2)
     first = client.get(LIST, HTTP_HOST="kb.example.org").json()
@@ -133,7 +128,7 @@ def test_each_host_gets_links_to_itself(client, response_cache, settings):
 
 
 def test_a_response_too_large_to_keep_is_served_but_not_kept(
-    client, response_cache, monkeypatch, django_assert_max_num_queries
+    client, monkeypatch, django_assert_max_num_queries
 ):
     build_world(n=2)
     monkeypatch.setattr(caching, "MAX_CACHED_BYTES", 100)
@@ -145,7 +140,7 @@ def test_a_response_too_large_to_keep_is_served_but_not_kept(
 
 
 def test_a_new_release_neither_replays_nor_matches_what_the_old_one_served(
-    client, response_cache, shared_cache, monkeypatch
+    client, shared_cache, monkeypatch
 ):
     build_world(n=1)
     old = client.get(LIST)

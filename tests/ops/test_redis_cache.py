@@ -83,7 +83,6 @@ def redis_url(tmp_path_factory):
 def redis_cache(settings, redis_url):
     """The test's cache is the Redis at ``CACHE_URL``, configured as settings configure it."""
     settings.CACHES = {"default": cache_config(redis_url)}
-    settings.TREATYKB_PAGE_CACHE = True
     raw = redis.Redis.from_url(redis_url)
     raw.flushdb()
     yield raw
@@ -165,7 +164,6 @@ def test_an_edit_shows_at_once_on_the_cached_home_page(client, redis_cache, trea
 
 def test_the_site_keeps_working_when_redis_is_down(client, settings, treaty):
     settings.CACHES = {"default": cache_config(f"redis://127.0.0.1:{free_port()}/0")}
-    settings.TREATYKB_PAGE_CACHE = True
     response = client.get("/")
     assert response.status_code == 200
     assert "UNTOC" in response.content.decode()

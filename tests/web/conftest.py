@@ -1,19 +1,12 @@
-"""Shared helpers for the reading pages' tests: a data set that can grow, and query counting."""
-
-import datetime
-import itertools
+"""Fixtures of the reading pages' tests: pillars, two treaties, a data set that grows."""
 
 import pytest
 
 from tests.factories import (
-    ParticipantFactory,
     PillarFactory,
-    ProvisionFactory,
-    RatificationFactory,
-    StatementFactory,
-    TopicFactory,
     TreatyFactory,
 )
+from tests.scenarios import reading_data
 
 PILLAR_SLUGS = ["prevention", "protection", "prosecution", "cooperation"]
 
@@ -50,27 +43,5 @@ def protocol(db, convention):
 
 @pytest.fixture
 def grow(db, pillars, convention, protocol):
-    """``grow(n)`` adds n articles to each of two treaties (tagged, related across them, with
-    statements and a concordance topic each) and n participants bound by both."""
-    counter = itertools.count(1)
-
-    def add(n):
-        for _ in range(n):
-            i = next(counter)
-            pillar = pillars[i % len(pillars)]
-            ours = ProvisionFactory(treaty=convention, number=str(100 + i), pillars=[pillar])
-            theirs = ProvisionFactory(treaty=protocol, number=str(100 + i), pillars=[pillar])
-            ours.related.add(theirs)
-            topic = TopicFactory(position=i)
-            topic.provisions.add(ours, theirs)
-            participant = ParticipantFactory()
-            for treaty in (convention, protocol):
-                record = RatificationFactory(
-                    treaty=treaty,
-                    participant=participant,
-                    consent_on=datetime.date(2004, 1, 1) + datetime.timedelta(days=i),
-                )
-            statement = StatementFactory(ratification=record, article_reference="100")
-            statement.provisions.add(theirs)
-
-    return add
+    """``grow(n)``: see ``tests.scenarios.reading_data``."""
+    return reading_data(pillars, convention, protocol)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.queries import count_queries
-from tests.web.participation_data import build_participation
+from tests.scenarios import build_participation
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import ParticipantFactory, RatificationFactory, TreatyFactory
 from tests.queries import count_queries
-from tests.web.participation_data import build_participation
+from tests.scenarios import build_participation
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import RatificationFactory, TreatyFactory
 from tests.queries import count_queries
-from tests.web.participation_data import build_participation
+from tests.scenarios import build_participation
 from treaties import columns
 
 pytestmark = pytest.mark.django_db
