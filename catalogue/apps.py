@@ -1,9 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
+
+from common import caching
 
 
 class CatalogueConfig(AppConfig):
-    """The whole collection, treaties with their articles: loading the data set, checking it,
-    exporting it, and the pages that show both (home, a treaty, the data page)."""
+    """The whole collection, treaties with their articles: loading the data set (and keeping
+    editors' work through reloads), checking it, exporting it, and the pages that show both
+    (home, a treaty, the data page)."""
 
     name = "catalogue"
     verbose_name = "The collection"
+
+    def ready(self):
+        from .curation import forget
+
+        for model in caching.content_models():
+            if not model._meta.auto_created:  # records, not their link tables
+                post_delete.connect(forget, sender=model, dispatch_uid=f"forget-{model._meta}")

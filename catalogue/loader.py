@@ -37,6 +37,8 @@ from treaties.models import (
 )
 from treaties.sources import STATUS_COLUMNS, source_kind
 
+from .curation import TAKE, Memory
+
 TREATY_SLUGS = ["untoc", "palermo-protocol", "coe-convention", "asean-actip"]
 STATEMENT_COLUMNS = [
     "treaty_slug",
@@ -66,6 +68,8 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    kept: int = 0  # fields an editor changed, kept over the shipped value
+    decisions: int = 0  # of those, where the shipped data changed too: now for an editor
 
     def count(self, label, outcome):
         getattr(self, outcome)[label] += 1
@@ -224,6 +228,7 @@ class DataSet:
             )
         preamble = data.get("preamble") or ""
         self.treaties[slug] = {
+            "source": str(where),
             "fields": {
                 "short_title": data.get("short_title", ""),
                 "full_title": data.get("full_title", ""),
@@ -339,6 +344,7 @@ class DataSet:
                     "occasion": row["occasion"],
                     "text": row["text"],
                     "source_url": row["source_url"].strip(),
+                    "where": where,
                 }
             )
 
@@ -378,16 +384,34 @@ class Loader:
     def __init__(self, dataset):
         self.data = dataset
         self.report = Report()
+        self.memory = Memory()
 
-    def upsert(self, model, lookup, values):
+    def upsert(self, model, lookup, values, source, loaded_lookup=None):
+        """Create the record, or bring the fields no editor changed up to the shipped values
+        (``catalogue.curation``). ``loaded_lookup``: a field of the lookup an editor may have
+        changed since it was loaded (a statement's text), found through what was loaded."""
         label = model._meta.verbose_name_plural
+        source = self.relative(source)
         obj = model.objects.filter(**lookup).first()
+        if obj is None and loaded_lookup:
+            rest = {k: v for k, v in lookup.items() if k != loaded_lookup}
+            obj = self.memory.find(model, loaded_lookup, lookup[loaded_lookup], **rest)
         if obj is None:
             obj = model(**lookup, **values)
             obj.save()
+            identity = {loaded_lookup: lookup[loaded_lookup]} if loaded_lookup else {}
+            self.memory.remember(obj, {**identity, **values}, source)
             self.report.count(label, "created")
             return obj
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if loaded_lookup:  # found by its loaded value, or by the shipped one: remember it
+            self.memory.reconcile(
+                obj, loaded_lookup, getattr(obj, loaded_lookup), lookup[loaded_lookup], source
+            )
+        changed = [
+            name
+            for name, value in values.items()
+            if self.memory.reconcile(obj, name, getattr(obj, name), value, source) == TAKE
+        ]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
@@ -397,11 +421,23 @@ class Loader:
             self.report.count(label, "unchanged")
         return obj
 
-    def set_many(self, label, manager, objects):
-        wanted = {obj.pk for obj in objects}
+    def relative(self, source):
+        """A source as the data set's folder and the file in it (and line), e.g.
+        'fixtures/status/untoc.csv:12', wherever the folder is."""
+        return str(source).replace(str(self.data.root.parent) + "/", "", 1)
+
+    def links_to_add(self, obj, field, manager, objects, source):
+        source = self.relative(source)
         current = set(manager.values_list("pk", flat=True))
-        if wanted - current:
-            manager.add(*[obj for obj in objects if obj.pk not in current])
+        wanted = [o.pk for o in objects]
+        adding = set(self.memory.links_to_add(obj, field, current, wanted, source))
+        return [o for o in objects if o.pk in adding]
+
+    def set_many(self, label, obj, field, objects, source):
+        manager = getattr(obj, field)
+        adding = self.links_to_add(obj, field, manager, objects, source)
+        if adding:
+            manager.add(*adding)
             self.report.count(label, "updated")
 
     @transaction.atomic
@@ -414,6 +450,9 @@ class Loader:
         ratifications = self.load_ratifications(treaties, participants)
         self.load_statements(ratifications, provisions)
         Provision.objects.update_search_vectors()
+        self.memory.save()
+        self.report.kept = self.memory.kept
+        self.report.decisions = self.memory.decisions
         return self.report
 
     def load_pillars(self):
@@ -427,13 +466,16 @@ class Loader:
                     "description": entry.get("description", ""),
                     "position": entry.get("position", 0),
                 },
+                source=str(self.data.path("curation", "pillars.json")),
             )
         return pillars
 
     def load_treaties(self):
         treaties = {}
         for slug, data in self.data.treaties.items():
-            treaties[slug] = self.upsert(Treaty, {"slug": slug}, dict(data["fields"]))
+            treaties[slug] = self.upsert(
+                Treaty, {"slug": slug}, dict(data["fields"]), source=data["source"]
+            )
         for slug, data in self.data.treaties.items():
             parent = treaties.get(data["parent"]) if data["parent"] else None
             if treaties[slug].parent_id != (parent.pk if parent else None):
@@ -444,19 +486,27 @@ class Loader:
     def load_provisions(self, treaties, pillars):
         provisions = {}
         tags = self.data.curation["pillars"].get("tags", {})
+        tags_source = str(self.data.path("curation", "pillars.json"))
         for slug, data in self.data.treaties.items():
             for article in data["articles"]:
                 values = {k: v for k, v in article.items() if k != "number"}
                 provision = self.upsert(
-                    Provision, {"treaty": treaties[slug], "number": article["number"]}, values
+                    Provision,
+                    {"treaty": treaties[slug], "number": article["number"]},
+                    values,
+                    source=data["source"],
                 )
                 provisions[(slug, article["number"])] = provision
                 wanted = [pillars[p] for p in tags.get(slug, {}).get(article["number"], [])]
-                if provision_services.tag(provision, wanted):
+                adding = self.links_to_add(
+                    provision, "pillars", provision.pillars, wanted, tags_source
+                )
+                if provision_services.tag(provision, adding):
                     self.report.count("pillar tags", "updated")
         return provisions
 
     def load_topics(self, provisions):
+        concordance = str(self.data.path("curation", "concordance.json"))
         for position, entry in enumerate(self.data.curation["concordance"]["topics"], start=1):
             topic = self.upsert(
                 Topic,
@@ -466,16 +516,17 @@ class Loader:
                     "description": entry.get("description", ""),
                     "position": position,
                 },
+                source=concordance,
             )
             members = [
                 provisions[(slug, number)]
                 for slug, numbers in entry["provisions"].items()
                 for number in numbers
             ]
-            self.set_many("concordance topics", topic.provisions, members)
+            self.set_many("concordance topics", topic, "provisions", members, concordance)
             for provision in members:
                 others = [p for p in members if p.treaty_id != provision.treaty_id]
-                self.set_many("related provisions", provision.related, others)
+                self.set_many("related provisions", provision, "related", others, concordance)
 
     def load_participants(self):
         countries = country_data()
@@ -513,7 +564,12 @@ class Loader:
             else:
                 problems.append(f"{row['where']}: '{code}' is not an ISO 3166-1 alpha-2 code")
                 continue
-            participants[code] = self.upsert(Participant, {"code": code}, values)
+            source = (
+                str(self.data.path("curation", "participants.json"))
+                if code in organisations
+                else row["where"]
+            )
+            participants[code] = self.upsert(Participant, {"code": code}, values, source=source)
         if problems:
             raise DataError(problems)
         return participants
@@ -535,17 +591,20 @@ class Loader:
                     "signature_on": row["signature_on"],
                     "consent_kind": row["consent_kind"],
                     "consent_on": row["consent_on"],
-                    "entry_into_force_on": in_force,
                     "entry_into_force_basis": basis,
                     "statements_flagged": row["statements_flagged"],
                     "source_url": row["source_url"],
                     "source_kind": source_kind(row["source_url"]),
                     "note": notes.get((slug, row["code"]), ""),
                 }
+                if stated:  # a date the source states is data; a computed one follows the
+                    # record's own dates when it is saved (an editor's consent date included)
+                    values["entry_into_force_on"] = in_force
                 ratifications[(slug, row["code"])] = self.upsert(
                     Ratification,
                     {"treaty": treaty, "participant": participants[row["code"]]},
                     values,
+                    source=row["where"],
                 )
         return ratifications
 
@@ -561,9 +620,14 @@ class Loader:
                     "occasion": entry["occasion"],
                     "source_url": entry["source_url"],
                 },
+                source=entry["where"],
+                loaded_lookup="text",
             )
             wanted = [provisions[(entry["treaty"], n)] for n in entry["articles"]]
-            if record_services.link_statement_provisions(statement, wanted):
+            adding = self.links_to_add(
+                statement, "provisions", statement.provisions, wanted, entry["where"]
+            )
+            if record_services.link_statement_provisions(statement, adding):
                 self.report.count("statement links", "updated")
 
 

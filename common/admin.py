@@ -30,6 +30,10 @@ from common import csvfiles
 from common.history import grouped_history
 from common.imports import MAX_IMPORT_BYTES
 
+# Callables (record -> a message, or None) whose messages a record's change form shows: an app
+# above the plumbing registers its own (catalogue/admin.py: decisions left by the data loader).
+RECORD_NOTICES = []
+
 IMPORT_SESSION_KEY = "treatykb_admin_imports"
 
 
@@ -122,9 +126,20 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     # -- history: one record per edit, with its author; restoring brings back links too -------
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            self.show_notices(request, object_id)
         with transaction.atomic(using=router.db_for_write(self.model)):
             with grouped_history(user=request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def show_notices(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return
+        for notice in RECORD_NOTICES:
+            message = notice(obj)
+            if message:
+                self.message_user(request, message, messages.WARNING)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may view the history POST the revert form: restoring

@@ -2,10 +2,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 
 from catalogue.loader import load
+from treaties.roles import sync_roles
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
@@ -29,6 +31,10 @@ def real_data(django_db_setup, django_db_blocker):
     (``pytest_collection_modifyitems``)."""
     with django_db_blocker.unblock():
         with transaction.atomic():
+            # The transactional tests before these emptied every table (the editorial groups
+            # the migrations create, the content types) and left stale cached content types.
+            ContentType.objects.clear_cache()
+            sync_roles()
             report = load(settings.TREATYKB_FIXTURES_DIR)
             yield report
             transaction.set_rollback(True)

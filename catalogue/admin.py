@@ -1,0 +1,136 @@
+"""Decisions on the shipped data: where the data set changed a field an editor had changed too,
+both values side by side, and the two ways out ("Apply the shipped value", "Keep the editor's
+value"). A record's change form says when such a decision waits for it."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from common.admin import RECORD_NOTICES
+
+from . import services
+from .models import Decision, DecisionState
+
+
+def show(value):
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "–"
+    return str(value)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = (
+        "record_link",
+        "field_name",
+        "editor_value_display",
+        "shipped_value_display",
+        "source",
+        "state",
+        "created_at",
+    )
+    list_filter = ("state", "content_type")
+    list_select_related = ("content_type", "decided_by")
+    search_fields = ("field", "source")
+    actions = ["apply_shipped", "keep_editors"]
+    readonly_fields = (
+        "record_link",
+        "field_name",
+        "loaded_value_display",
+        "editor_value_display",
+        "shipped_value_display",
+        "source",
+        "state",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # the loader records them
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided, never deleted: the list is the record of what was decided
+
+    @admin.display(description="record")
+    def record_link(self, decision):
+        record = decision.record
+        if record is None:
+            return f"{decision.content_type.name} {decision.object_id} (deleted)"
+        opts = record._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record)
+
+    @admin.display(description="field", ordering="field")
+    def field_name(self, decision):
+        return decision.field_label
+
+    @admin.display(description="loaded before")
+    def loaded_value_display(self, decision):
+        return show(decision.loaded_value)
+
+    @admin.display(description="editor's value (kept for now)")
+    def editor_value_display(self, decision):
+        return show(decision.editor_value)
+
+    @admin.display(description="shipped value")
+    def shipped_value_display(self, decision):
+        return show(decision.shipped_value)
+
+    def decide(self, request, queryset, decide, verb):
+        done = 0
+        for decision in queryset.filter(state=DecisionState.OPEN).select_related("content_type"):
+            record = decision.record
+            if record is not None and not self.may_change(request, record):
+                self.message_user(
+                    request, f"You may not change {record}: left open.", messages.ERROR
+                )
+                continue
+            try:
+                decide(decision, user=request.user)
+            except Exception as error:  # a shipped value the record's rules now refuse
+                messages_text = getattr(error, "messages", [str(error)])
+                self.message_user(
+                    request,
+                    f"{record}: {decision.field_label}: {'; '.join(messages_text)} (left open)",
+                    messages.ERROR,
+                )
+                continue
+            done += 1
+        self.message_user(request, f"{done} decision(s): {verb}.", messages.SUCCESS)
+
+    @staticmethod
+    def may_change(request, record):
+        opts = record._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(description="Apply the shipped value", permissions=["change"])
+    def apply_shipped(self, request, queryset):
+        self.decide(request, queryset, services.apply_shipped_value, "shipped value applied")
+
+    @admin.action(description="Keep the editor's value", permissions=["change"])
+    def keep_editors(self, request, queryset):
+        self.decide(request, queryset, services.keep_editor_value, "editor's value kept")
+
+
+def open_decisions_notice(obj):
+    """The change form of a record the loader left a decision about says so, with a link."""
+    decisions = list(services.open_decisions_for(obj))
+    if not decisions:
+        return None
+    fields = ", ".join(d.field_label for d in decisions)
+    url = reverse("admin:catalogue_decision_changelist")
+    query = f"?state=open&content_type__id__exact={decisions[0].content_type_id}"
+    return format_html(
+        "The shipped data set changed {} of this record, which an editor had changed too: "
+        'the editor\'s value is kept until someone <a href="{}{}">decides</a>.',
+        fields,
+        url,
+        query,
+    )
+
+
+RECORD_NOTICES.append(open_decisions_notice)
