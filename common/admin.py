@@ -171,13 +171,26 @@ class EditorialAdmin(SimpleHistoryAdmin):
         historic = to_historic(obj) if obj is not None else None
         if historic is None:
             return form
-        # A historical version: its many-to-many links as they were, not as they are now.
+        # A historical version: its many-to-many links as they were, not as they are now. A
+        # deletion's own record has none (the links go first): those of the version before it.
+        linked = historic
+        if historic.history_type == "-":
+            linked = (
+                type(historic)
+                ._default_manager.filter(
+                    **{self.model._meta.pk.attname: historic.instance.pk},
+                    history_date__lte=historic.history_date,
+                )
+                .exclude(history_type="-")
+                .order_by("-history_date", "-history_id")
+                .first()
+            ) or historic
         initial = {}
         for field in historic._history_m2m_fields:
             if field.name in form.base_fields:
                 target = field.m2m_reverse_field_name() + "_id"
                 initial[field.name] = [
-                    getattr(r, target) for r in getattr(historic, field.name).all()
+                    getattr(r, target) for r in getattr(linked, field.name).all()
                 ]
 
         class HistoricalVersionForm(form):
@@ -192,10 +205,27 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         historic = to_historic(obj)
+        deleted = (
+            historic is not None and not self.model._default_manager.filter(pk=obj.pk).exists()
+        )
         if historic is not None:
             when = timezone.localtime(historic.history_date)
             obj._change_reason = f"Restored the version of {when:%Y-%m-%d %H:%M}"
         self.save_object(request, obj)
+        if deleted:
+            restored = self.restore_deleted_with(request, obj)
+            if restored:
+                names = "; ".join(str(item) for item in restored)
+                self.message_user(
+                    request,
+                    f"Restored with what was deleted with it ({len(restored)}): {names}.",
+                    messages.SUCCESS,
+                )
+
+    def restore_deleted_with(self, request, obj):
+        """Hook: a deleted record has just been restored; restore what was deleted with it
+        (through the record type's service) and return it."""
+        return []
 
     def save_object(self, request, obj):
         """Hook: write the form's object, through the record type's service where it has one

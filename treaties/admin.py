@@ -396,6 +396,9 @@ class RatificationAdmin(EditorialAdmin):
         for warning in services.record_ratification(obj, user=request.user):
             self.message_user(request, warning, messages.WARNING)
 
+    def restore_deleted_with(self, request, obj):
+        return services.restore_deleted_statements(obj, user=request.user)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Statement:

@@ -5,6 +5,8 @@ Every write runs in one transaction, calls ``full_clean()`` on each object, and 
 the change history (one record per object, with its author and a reason).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -84,6 +86,48 @@ def record_statement(statement, articles=None, *, user=None, reason=""):
             statement.provisions.set(articles)
         link_statement_provisions(statement)
     return statement
+
+
+# A deletion and what it takes with it (a record's statements) are recorded within moments.
+DELETED_TOGETHER = datetime.timedelta(seconds=10)
+
+
+def restore_deleted_statements(record, *, user=None):
+    """Restore the statements deleted with ``record`` (a ratification record just restored from
+    its history), each with the articles it was linked to; returns them. One transaction, a
+    history record per statement saying so."""
+    deletion = record.history.filter(history_type="-").order_by("-history_date").first()
+    if deletion is None:
+        return []
+    History = Statement.history.model
+    deleted = History.objects.filter(
+        ratification_id=record.pk,
+        history_type="-",
+        history_date__gte=deletion.history_date - DELETED_TOGETHER,
+        history_date__lte=deletion.history_date + DELETED_TOGETHER,
+    ).order_by("history_date", "history_id")
+    target = Statement._meta.get_field("provisions").m2m_reverse_field_name() + "_id"
+    restored = []
+    reason = f"Restored with the ratification record {record}"
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        for gone in deleted:
+            if Statement.objects.filter(pk=gone.id).exists():
+                continue
+            # The links as they stood before the deletion (the deletion's own record has none).
+            before = (
+                History.objects.filter(id=gone.id, history_date__lt=gone.history_date)
+                .exclude(history_type="-")
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+            statement = gone.instance
+            statement.full_clean(validate_unique=False)
+            statement.save()
+            if before is not None:
+                ids = [getattr(link, target) for link in before.provisions.all()]
+                statement.provisions.set(articles_model().objects.filter(pk__in=ids))
+            restored.append(statement)
+    return restored
 
 
 def add_statement(ratification, *, user=None, reason="", **values):

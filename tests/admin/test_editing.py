@@ -398,3 +398,52 @@ def test_a_source_address_typed_without_its_scheme_is_taken_as_https(rf, admin_u
     request.user = admin_user
     field = form_for(request).base_fields["source_url"]
     assert field.clean("treaties.un.org/status") == "https://treaties.un.org/status"
+
+
+def test_restoring_a_deleted_record_restores_its_statements_and_their_links(editor_client, untoc):
+    article = ProvisionFactory(treaty=untoc, number="35")
+    record = RatificationFactory(treaty=untoc, participant=ParticipantFactory(name="Andorra"))
+    reservation = StatementFactory(ratification=record, kind="reservation", text="Art. 35(2).")
+    reservation.provisions.add(article)
+    StatementFactory(ratification=record, kind="declaration", text="A declaration.")
+    pk = record.pk
+    assert (
+        editor_client.post(
+            reverse("admin:treaties_ratification_delete", args=[pk]), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert not Statement.objects.filter(ratification_id=pk).exists()
+    row = editor_client.get(reverse("admin:treaties_ratification_deleted")).context["rows"][0]
+    form = editor_client.get(row["previous_url"]).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"treaty": untoc.pk, "signature_on": "2001-01-10", "consent_on": "2004-03-01"})
+    response = editor_client.post(row["previous_url"], data, follow=True)
+    assert response.status_code == 200
+    assert any("Restored with what was deleted with it (2)" in m for m in messages_of(response))
+    restored = Ratification.objects.get(pk=pk)
+    statements = {s.kind: s for s in restored.statements.all()}
+    assert set(statements) == {"reservation", "declaration"}
+    assert list(statements["reservation"].provisions.all()) == [article]
+    history = statements["reservation"].history.first()
+    assert history.history_change_reason.startswith("Restored with the ratification record")
+    assert history.history_user.username == "editor"
+
+
+def test_restoring_a_deleted_statement_restores_its_article_links(editor_client, untoc):
+    first = ProvisionFactory(treaty=untoc, number="5")
+    second = ProvisionFactory(treaty=untoc, number="6")
+    statement = StatementFactory(ratification=RatificationFactory(treaty=untoc), text="Two.")
+    statement.provisions.add(first, second)
+    pk = statement.pk
+    url = reverse("admin:treaties_statement_delete", args=[pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    row = editor_client.get(reverse("admin:treaties_statement_deleted")).context["rows"][0]
+    form = editor_client.get(row["previous_url"]).context["adminform"].form
+    assert sorted(form.initial["provisions"]) == sorted([first.pk, second.pk])
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["withdrawn_on"] = data["made_on"] = ""
+    response = editor_client.post(row["previous_url"], data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    restored = Statement.objects.get(pk=pk)
+    assert set(restored.provisions.all()) == {first, second}
