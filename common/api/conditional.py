@@ -34,7 +34,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 
 from common import caching
 
@@ -81,6 +81,46 @@ def validators():
     return data_fingerprint()
 
 
+def representation_digest(request, fingerprint, today):
+    """A digest of what a read's response depends on: the release, the data, the day, the
+    address, the representation and the user."""
+    user = request.user.pk if request.user.is_authenticated else ""
+    key = [
+        caching.release(),
+        fingerprint,
+        today.isoformat(),
+        request.build_absolute_uri(),
+        getattr(request, "accepted_media_type", ""),
+        str(user),
+    ]
+    return hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
+
+
+def record_version(obj):
+    """A token of one record's version: its model, key and last change (``modified_at``, which
+    every save and every change to its links moves). The first part of the ETag of a writable
+    record's detail response, before the dot."""
+    return version_token(type(obj), obj.pk, obj.modified_at)
+
+
+def version_token(model, pk, modified_at):
+    stamp = modified_at.isoformat() if modified_at else ""
+    key = f"{model._meta.label_lower}:{pk}:{stamp}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def etag_versions(header):
+    """The record versions named by the entity tags of an ``If-Match`` header (weak tags never
+    match, RFC 9110); ``["*"]`` for any."""
+    if header.strip() == "*":
+        return ["*"]
+    return [
+        tag.strip('"').split(".", 1)[0]
+        for tag in parse_etags(header)
+        if tag != "*" and not tag.startswith("W/")
+    ]
+
+
 # Representations kept whole in the cache.
 CACHED_MEDIA_TYPES = ("application/json", "text/csv")
 # Headers set by the view, the pagination or the renderer that a replay must carry again.
@@ -108,35 +148,36 @@ class ConditionalReadMixin:
         today = timezone.localdate()
         midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
         last_modified = max(latest or midnight, midnight)
-        media_type = getattr(request, "accepted_media_type", "")
-        user = request.user.pk if request.user.is_authenticated else ""
-        key = [
-            caching.release(),
-            fingerprint,
-            today.isoformat(),
-            request.build_absolute_uri(),
-            media_type,
-            str(user),
-        ]
-        digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
-        etag = quote_etag(digest)
+        digest = representation_digest(request, fingerprint, today)
+        version = None
+        # Details of records that can be written (``AtomicWritesMixin.versioned``) carry the
+        # record's version in their ETag: ``If-Match`` on a write is checked against it.
+        if getattr(self, "versioned", False) and self.action == "retrieve":
+            version = self.current_version()  # one light query (404 if there is no record)
+        etag = quote_etag(f"{version}.{digest}" if version else digest)
         stamp = int(last_modified.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=stamp)
         if response is None:
-            response = self._replay(request, digest) or handler(request, *args, **kwargs)
+            response = self._replay(request, etag) or handler(request, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(stamp)
             response["Cache-Control"] = "no-cache"
         return response
 
-    def _replay(self, request, digest):
-        """The kept response for ``digest``, or None (and the response to come is kept:
+    def detail_etag(self, request, obj):
+        """The ETag a detail response to ``request`` would carry now."""
+        fingerprint, _latest = validators()
+        digest = representation_digest(request, fingerprint, timezone.localdate())
+        return quote_etag(f"{record_version(obj)}.{digest}")
+
+    def _replay(self, request, etag):
+        """The kept response for ``etag``, or None (and the response to come is kept:
         ``finalize_response``). Never the browsable HTML view (forms, tokens)."""
         media_type = getattr(request, "accepted_media_type", "").split(";")[0]
         if not caching.may_keep_responses(request) or media_type not in CACHED_MEDIA_TYPES:
             return None
-        key = f"treatykb:api-response:{digest}"
+        key = f"treatykb:api-response:{etag.strip(chr(34))}"
         response = caching.kept_response(key)
         if response is None:
             request._treatykb_response_key = key

@@ -18,4 +18,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"non_field_errors": ["The change conflicts with an existing record or a rule."]}
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    etag = getattr(exc, "etag", None)  # a 412 names the record's current version
+    if response is not None and etag:
+        response["ETag"] = etag
+    return response

@@ -4,14 +4,16 @@
 import datetime
 
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 
 from common.params import parse_as_of
 
-from .conditional import ConditionalReadMixin
+from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
 from .serializers import spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -59,8 +61,64 @@ class ApiViewSetMixin(ConditionalReadMixin):
         return context
 
 
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = (
+        "The record has changed since the version named in If-Match: read it again (its "
+        "current ETag is in this answer's ETag header) and redo the change."
+    )
+    default_code = "precondition_failed"
+
+
 class AtomicWritesMixin:
-    """Every write in one transaction, after the serializer's ``full_clean()``."""
+    """Every write in one transaction, after the serializer's ``full_clean()``; ``If-Match``
+    honoured on PUT, PATCH and DELETE: a write based on a version of the record other than the
+    current one is refused with 412 Precondition Failed and the current ETag, never applied.
+    Without ``If-Match`` a write applies to whatever version is current."""
+
+    versioned = True
+
+    def object_filters(self):
+        """The lookup of the record a detail address names (by default its key)."""
+        name = self.lookup_url_kwarg or self.lookup_field
+        return {self.lookup_field: self.kwargs[name]}
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        obj = get_object_or_404(queryset, **self.object_filters())
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def current_version(self):
+        """The version token of the record a detail address names, in one light query."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        row = queryset.filter(**self.object_filters()).values("pk", "modified_at").first()
+        if row is None:
+            raise Http404
+        return version_token(queryset.model, row["pk"], row["modified_at"])
+
+    def update(self, request, *args, **kwargs):
+        self.check_precondition(self.get_object())
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = self.detail_etag(request, self.written)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        self.check_precondition(self.get_object())
+        return super().destroy(request, *args, **kwargs)
+
+    def check_precondition(self, instance, lock=False):
+        header = self.request.headers.get("If-Match")
+        if not header:
+            return
+        if lock:  # the version as it is now, the row locked until the write commits
+            fresh = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
+            instance = fresh.first() or instance
+        versions = etag_versions(header)
+        if "*" not in versions and record_version(instance) not in versions:
+            error = PreconditionFailed()
+            error.etag = self.detail_etag(self.request, instance)
+            raise error
 
     def perform_create(self, serializer):
         with transaction.atomic():
@@ -68,10 +126,12 @@ class AtomicWritesMixin:
 
     def perform_update(self, serializer):
         with transaction.atomic():
-            serializer.save()
+            self.check_precondition(serializer.instance, lock=True)
+            self.written = serializer.save()
 
     def perform_destroy(self, instance):
         with transaction.atomic():
+            self.check_precondition(instance, lock=True)
             instance.delete()
 
 

@@ -1,7 +1,6 @@
 """The public API for provisions (articles) and pillars."""
 
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -60,13 +59,8 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     def get_queryset(self):
         return Provision.objects.for_display().in_treaty_order()
 
-    def get_object(self):
-        queryset = self.filter_queryset(self.get_queryset())
-        provision = get_object_or_404(
-            queryset, treaty__slug=self.kwargs["treaty"], number=self.kwargs["number"]
-        )
-        self.check_object_permissions(self.request, provision)
-        return provision
+    def object_filters(self):
+        return {"treaty__slug": self.kwargs["treaty"], "number": self.kwargs["number"]}
 
 
 @extend_schema_view(

@@ -28,6 +28,9 @@ READS = [
     "/api/v1/ratifications/?treaty=alpha",
     "/api/v1/statements/",
 ]
+# The detail of a record that can be written names the record's version in its ETag (If-Match,
+# tests/api/test_preconditions.py): telling it costs one light query more.
+VERSIONED = {"/api/v1/provisions/alpha/100/"}
 
 
 @pytest.mark.parametrize("url", READS)
@@ -35,7 +38,7 @@ def test_a_matching_etag_gets_304_after_one_query(client, url, django_assert_num
     build_world(n=2)
     first = client.get(url)
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2 if url in VERSIONED else 1):
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"]
@@ -167,7 +170,7 @@ def test_with_a_shared_cache_a_matching_etag_gets_304_without_any_query(
     build_world(n=2)
     first = client.get(url)
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1 if url in VERSIONED else 0):
         again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"]

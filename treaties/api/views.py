@@ -5,7 +5,6 @@ documentation: they are written for the people who call the API.
 """
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -176,15 +175,11 @@ class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelView
     def get_queryset(self):
         return ratification_queryset()
 
-    def get_object(self):
-        queryset = self.filter_queryset(self.get_queryset())
-        record = get_object_or_404(
-            queryset,
-            treaty__slug=self.kwargs["treaty"],
-            participant__code=self.kwargs["participant"].upper(),
-        )
-        self.check_object_permissions(self.request, record)
-        return record
+    def object_filters(self):
+        return {
+            "treaty__slug": self.kwargs["treaty"],
+            "participant__code": self.kwargs["participant"].upper(),
+        }
 
 
 STATEMENT_ID = OpenApiParameter(
