@@ -6,6 +6,7 @@ filtered list (with the model's CSV spec when it has one, ``csv_spec``: the same
 other export of that record), and CSV import with a preview for the admins that declare one.
 """
 
+import datetime
 import secrets
 
 from django import forms
@@ -113,10 +114,93 @@ class ImportForm(forms.Form):
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+VERSION_FIELD = "record_version"
+
+
+def opened_version(obj):
+    """The version of a record an editor opened: its last change, to the microsecond."""
+    return obj.modified_at.isoformat() if obj.modified_at else ""
+
+
+def saves_since(obj, opened):
+    """The saves of ``obj`` after the version ``opened``: who, when and which fields, as
+    sentences for the editor whose save was refused."""
+    try:
+        since = datetime.datetime.fromisoformat(opened)
+    except ValueError:
+        return []
+    records = (
+        obj.history.filter(modified_at__gt=since)  # each version as a save left it
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    lines = []
+    for record in records:
+        previous = record.prev_record
+        changed = (
+            [
+                capfirst(str(obj._meta.get_field(change.field).verbose_name))
+                for change in record.diff_against(previous).changes
+            ]
+            if previous is not None
+            else []
+        )
+        who = record.history_user.get_username() if record.history_user else "the data loader"
+        when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
+        fields = ", ".join(changed) or "its links"
+        lines.append(f"{who} saved it at {when}, changing: {fields}.")
+    return lines
+
+
+def stale_save_checking(form_class):
+    """The change form of ``form_class``, refusing a save based on a version of the record that
+    is no longer current: the editor sees the other saves (who, when, which fields) and their own
+    entries, kept in the form, to merge by hand and save again, or to redo from the record as it
+    is now. Never a silent overwrite."""
+
+    class StaleSaveCheckingForm(form_class):
+        record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not self.is_bound:
+                self.initial["record_version"] = opened_version(self.instance)
+
+        def clean(self):
+            cleaned = super().clean()
+            opened = (self.data.get(self.add_prefix("record_version")) or "").strip()
+            current = opened_version(self.instance)
+            if opened and opened != current:
+                # The next save, after the editor has looked, is against the current version.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("record_version")] = current
+                others = saves_since(self.instance, opened) or [
+                    "Someone saved it since you opened this page."
+                ]
+                raise forms.ValidationError(
+                    [
+                        "This record was changed since you opened it, so your changes were not "
+                        "saved (nothing was overwritten):",
+                        *others,
+                        "Your entries are still in the form below. Compare them with the record "
+                        "as it is now (open it in another tab, or see its History), keep or "
+                        "merge what you need and save again; or reload the page to start again "
+                        "from the current version.",
+                    ],
+                    code="stale",
+                )
+            return cleaned
+
+    StaleSaveCheckingForm.__name__ = form_class.__name__
+    return StaleSaveCheckingForm
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
-    """History, grouped history records, CSV export and (optionally) CSV import."""
+    """History, grouped history records, CSV export and (optionally) CSV import; a save based on
+    a version of the record another save replaced is refused (``stale_save_checking``)."""
 
     formfield_overrides = URL_FIELDS
+    change_form_template = "admin/treatykb/change_form.html"
 
     change_list_template = "admin/treatykb/change_list.html"
     actions = ["export_selected_csv"]
@@ -166,10 +250,18 @@ class EditorialAdmin(SimpleHistoryAdmin):
         with grouped_history(user=request.user):
             return super().delete_view(request, object_id, extra_context)
 
+    def get_fields(self, request, obj=None):
+        # The version a form was opened on is rendered by the template, not as a row.
+        return [name for name in super().get_fields(request, obj) if name != VERSION_FIELD]
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields"):
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION_FIELD]
         form = super().get_form(request, obj, change, **kwargs)
         historic = to_historic(obj) if obj is not None else None
         if historic is None:
+            if obj is not None and obj.pk and hasattr(obj, "modified_at"):
+                return stale_save_checking(form)
             return form
         # A historical version: its many-to-many links as they were, not as they are now. A
         # deletion's own record has none (the links go first): those of the version before it.

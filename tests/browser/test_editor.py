@@ -70,3 +70,37 @@ def test_an_editor_tags_an_article_and_records_an_accession(page):
     latest = page.locator("#change-history tbody tr").first
     expect(latest).to_contain_text("editor")
     expect(latest).to_contain_text(re.compile(r"Pillars:\s+none\s+→\s+Prevention"))
+
+
+def test_two_editors_on_one_article_the_second_save_shows_the_conflict(page, browser, site):
+    """Two editors open ACTIP art. 5; the first saves a text, the second a heading from the form
+    opened earlier: the second gets the conflict screen, and the first editor's text stays.
+    (ACTIP art. 5 is read by no other browser test.)"""
+    other_context = browser.new_context(base_url=site)
+    colleague = other_context.new_page()
+    colleague.set_default_timeout(10_000)
+    try:
+        log_in(page, "editor")
+        log_in(colleague, "admin")
+        for each in (page, colleague):
+            each.goto(f"{ADMIN}provisions/provision/?q=5")
+            each.locator("#changelist-filter").get_by_role("link", name="ACTIP", exact=True).click()
+            each.locator("#result_list").get_by_role("link", name="5", exact=True).click()
+            expect(each.get_by_role("heading", name="ACTIP art. 5")).to_be_visible()
+
+        colleague.get_by_label("Text:").fill("1. Each Party shall adopt measures (an editor's).")
+        colleague.get_by_label("Text incomplete").uncheck()
+        colleague.get_by_role("button", name="Save", exact=True).click()
+        expect(colleague.locator(".messagelist .success")).to_contain_text("changed successfully")
+
+        page.get_by_label("Heading:").fill("Criminalization")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".errornote")).to_be_visible()
+        expect(page.locator(".errorlist")).to_contain_text("changed since you opened it")
+        expect(page.locator(".errorlist")).to_contain_text("admin saved it at")
+        expect(page.get_by_label("Heading:")).to_have_value("Criminalization")
+
+        page.goto("/treaties/asean-actip/articles/5/")
+        expect(page.locator("main")).to_contain_text("(an editor's)")
+    finally:
+        other_context.close()
