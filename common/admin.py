@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
@@ -30,6 +30,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from common import csvfiles
 from common.history import grouped_history
 from common.imports import MAX_IMPORT_BYTES
+from common.params import ISODateField
 
 # Callables (record -> a message, or None) whose messages a record's change form shows: an app
 # above the plumbing registers its own (catalogue/admin.py: decisions left by the data loader).
@@ -110,8 +111,15 @@ class ImportForm(forms.Form):
     file = forms.FileField(help_text="A UTF-8 CSV file (at most 2 MB).")
 
 
-# A source address typed without its scheme ("treaties.un.org/...") is taken as https://.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# A source address typed without its scheme ("treaties.un.org/...") is taken as https://. Dates
+# are YYYY-MM-DD in every form, as in every CSV and help text (no locale formats).
+URL_FIELDS = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateField: {
+        "form_class": ISODateField,
+        "widget": AdminDateWidget(format="%Y-%m-%d"),
+    },
+}
 
 
 VERSION_FIELD = "record_version"

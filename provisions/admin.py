@@ -63,6 +63,31 @@ class TagImportForm(ImportForm):
     )
 
 
+class ProvisionForm(forms.ModelForm):
+    """No silent traps: a heading typed while "heading verified" is unticked would not be shown
+    on the public page, so the form says so; related articles are those of the other
+    instruments (``services.related_problems``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        heading = (cleaned.get("heading") or "").strip()
+        typed = "heading" in self.changed_data and heading
+        if typed and not cleaned.get("heading_verified"):
+            self.add_error(
+                "heading_verified",
+                "You typed a heading, but the public page shows a heading only when it is "
+                "verified against the official text: tick 'Heading verified' to publish yours, "
+                "or clear the heading.",
+            )
+        related = cleaned.get("related")
+        if related is not None:
+            for problem in services.related_problems(
+                self.instance, related, treaty=cleaned.get("treaty") or self.instance.treaty
+            ):
+                self.add_error("related", problem)
+        return cleaned
+
+
 @admin.register(Provision)
 class ProvisionAdmin(EditorialAdmin):
     csv_spec = columns.PROVISION
@@ -90,6 +115,7 @@ class ProvisionAdmin(EditorialAdmin):
     autocomplete_fields = ("related",)
     readonly_fields = ("public_page", "modified_at")
     export_exclude = ("public_page",)
+    form = ProvisionForm
     import_form = TagImportForm
     import_help_template = "admin/treatykb/import_tags_help.html"
     fieldsets = (

@@ -18,6 +18,23 @@ ADD, REPLACE = "add", "replace"
 MODES = (ADD, REPLACE)
 
 
+def related_problems(provision, others, treaty=None):
+    """Why ``others`` cannot be ``provision``'s related articles (the concordance links an
+    article to its counterparts in the OTHER instruments): the article itself, or another
+    article of its own treaty. The admin's form and the API check it."""
+    treaty_id = treaty.pk if treaty is not None else provision.treaty_id
+    problems = []
+    for other in others:
+        if provision.pk and other.pk == provision.pk:
+            problems.append("An article cannot be related to itself.")
+        elif other.treaty_id == treaty_id:
+            problems.append(
+                f"{other} is an article of the same treaty: related articles are the "
+                "corresponding articles of the other instruments."
+            )
+    return problems
+
+
 def tag(provision, pillars):
     """Tag one article with the pillars it is not tagged with yet (never untags: an editor's
     tags are kept); returns those added. The data loader tags through it."""

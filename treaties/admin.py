@@ -307,7 +307,8 @@ class RatificationImportForm(ImportForm):
 
 class RatificationForm(forms.ModelForm):
     """Entry into force: a date a source states is kept; otherwise it is computed on save from
-    the treaty's rule (so a computed date is never typed in, and clearing it recomputes it)."""
+    the treaty's rule. A date typed while the basis is not "stated by the source" is a form
+    error, never silently replaced by the computed one."""
 
     def clean(self):
         data = super().clean()
@@ -315,8 +316,18 @@ class RatificationForm(forms.ModelForm):
             if not data.get("entry_into_force_on"):
                 self.add_error("entry_into_force_on", "Give the date the source states.")
         elif "entry_into_force_on" in data:
-            data["entry_into_force_on"] = None
-            data["entry_into_force_basis"] = ""
+            typed = data["entry_into_force_on"]
+            shown = self.initial.get("entry_into_force_on")  # the computed date, as displayed
+            if typed and typed != shown:
+                self.add_error(
+                    "entry_into_force_on",
+                    "This date would be replaced by the one computed from the treaty's rule: "
+                    "to keep a date a source states, choose the basis 'stated by the source'; "
+                    "to have it computed, leave the date as it is or clear it.",
+                )
+            else:
+                data["entry_into_force_on"] = None
+                data["entry_into_force_basis"] = ""
         return data
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from provisions import services
 from provisions.models import Pillar, Provision
 from treaties.api.serializers import ModelValidationMixin, ProvisionReference, absolute
 from treaties.models import Treaty
@@ -113,10 +114,15 @@ class ProvisionSerializer(ModelValidationMixin, serializers.ModelSerializer):
     def get_html_url(self, provision):
         return absolute(self, provision.get_absolute_url())
 
-    def validate_related(self, related):
-        if self.instance is not None and any(p.pk == self.instance.pk for p in related):
-            raise serializers.ValidationError("A provision cannot be related to itself.")
-        return related
+    def validate(self, attrs):
+        related = attrs.get("related")
+        if related is not None:
+            provision = self.instance or Provision()
+            treaty = attrs.get("treaty") or getattr(self.instance, "treaty", None)
+            problems = services.related_problems(provision, related, treaty=treaty)
+            if problems:
+                raise serializers.ValidationError({"related": problems})
+        return super().validate(attrs)
 
 
 class PillarSerializer(serializers.ModelSerializer):

@@ -356,7 +356,14 @@ def test_entry_into_force_is_computed_unless_a_source_states_it(editor_client, u
     data = ratification_data(
         untoc, participant, entry_into_force_on="2099-01-01", entry_into_force_basis="computed"
     )
-    editor_client.post(reverse(ADD_RATIFICATION), {**data, **values})
+    # A date typed while the basis is "computed" is not silently replaced: a form error.
+    response = editor_client.post(reverse(ADD_RATIFICATION), {**data, **values})
+    assert "would be replaced by the one computed" in str(
+        response.context["adminform"].form.errors["entry_into_force_on"]
+    )
+    assert not Ratification.objects.filter(participant=participant).exists()
+    data["entry_into_force_on"] = ""
+    assert editor_client.post(reverse(ADD_RATIFICATION), {**data, **values}).status_code == 302
     record = Ratification.objects.get(participant=participant)
     assert record.entry_into_force_on == datetime.date(2012, 4, 3)
     url = reverse("admin:treaties_ratification_change", args=[record.pk])

@@ -29,6 +29,7 @@ def data():
     PillarFactory(slug="protection")
     ProvisionFactory(treaty=untoc, number="6")
     ProvisionFactory(treaty=untoc, number="7")
+    ProvisionFactory(treaty=TreatyFactory(slug="palermo-protocol"), number="5")
     return {"statement": statement}
 
 
@@ -61,7 +62,7 @@ def writes(data):
             {"treaty": "untoc", "number": "8", "text": "Text.", "pillars": ["protection"]},
         ),
         ("patch", "/api/v1/provisions/untoc/6/", {"pillars": ["protection"]}),
-        ("patch", "/api/v1/provisions/untoc/6/", {"related": ["untoc/7"]}),
+        ("patch", "/api/v1/provisions/untoc/6/", {"related": ["palermo-protocol/5"]}),
         ("delete", "/api/v1/provisions/untoc/6/", None),
     ]
 
@@ -218,13 +219,18 @@ def test_a_statement_needs_an_existing_record_and_articles_of_its_treaty(editor_
 def test_provision_tags_and_related_articles_are_written(editor_client, data):
     response = editor_client.patch(
         "/api/v1/provisions/untoc/6/",
-        {"pillars": ["protection"], "related": ["untoc/7"]},
+        {"pillars": ["protection"], "related": ["palermo-protocol/5"]},
         format="json",
     )
     assert response.status_code == 200, response.content
-    six = Provision.objects.get(number="6")
+    six = Provision.objects.get(treaty__slug="untoc", number="6")
     assert list(six.pillars.values_list("slug", flat=True)) == ["protection"]
-    assert list(six.related.values_list("number", flat=True)) == ["7"]
+    assert list(six.related.values_list("number", flat=True)) == ["5"]
+    for wrong in (["untoc/6"], ["untoc/7"]):  # itself; an article of its own treaty
+        refused = editor_client.patch(
+            "/api/v1/provisions/untoc/6/", {"related": wrong}, format="json"
+        )
+        assert refused.status_code == 400 and "related" in refused.json()
     duplicate = editor_client.post(
         "/api/v1/provisions/", {"treaty": "untoc", "number": "7", "text": "x"}, format="json"
     )
