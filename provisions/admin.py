@@ -125,6 +125,14 @@ class ProvisionAdmin(EditorialAdmin):
         ("Record", {"fields": ("public_page", "modified_at")}),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        """Words of the heading and text, and article references ("Palermo Protocol art. 3",
+        "palermo-protocol 3", "ACTIP 5", "CETS 197 art. 12"): the changelist's search and the
+        related-articles autocomplete alike."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        named = queryset.filter(pk__in=Provision.objects.by_reference(search_term).values("pk"))
+        return found | named, may_have_duplicates
+
     def get_queryset(self, request):
         return (
             super()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from common.history import TrackedHistory
+from treaties.models import Treaty
 
 SEARCH_CONFIG = "english"
 
@@ -96,6 +97,25 @@ def article_sort_key(number):
     return int(match.group(1)) * 10 + suffixes.get(match.group(2).lower(), 5)
 
 
+# "<treaty> [art.|article] <number>", e.g. "CETS 197 art. 12", "palermo-protocol 3".
+ARTICLE_REFERENCE = re.compile(
+    r"^(?P<treaty>.*?[^\W\d_].*?)[\s,]*(?:\b(?:articles?|arts?)\b\.?\s*)?"
+    r"(?P<number>\d+[a-z]?(?:\s+(?:bis|ter|quater))?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def reference_words(text):
+    """A name as words for matching: lower case, punctuation and "No." left out ("CETS No. 197"
+    and "cets 197" are the same; "palermo-protocol" is "palermo protocol")."""
+    words = re.sub(r"[^\w]+", " ", (text or "").casefold()).split()
+    return " ".join(word for word in words if word != "no")
+
+
+def treaty_names(treaty):
+    return [treaty.slug, treaty.short_title, treaty.full_title, treaty.treaty_series]
+
+
 class ProvisionQuerySet(models.QuerySet):
     def tagged(self, *pillars):
         """Provisions tagged with any of the given pillars (slugs or Pillar objects)."""
@@ -129,6 +149,25 @@ class ProvisionQuerySet(models.QuerySet):
                 "statements__ratification__participant", distinct=True
             ),
         )
+
+    def by_reference(self, text):
+        """The articles a reference names, as editors write one: "Palermo Protocol art. 3",
+        "palermo-protocol 3", "ACTIP 5", "CETS 197 art. 12", "UNTOC article 16 bis" (a treaty
+        by its slug, short or full title or treaty series, then the article number). An empty
+        queryset when the text is not such a reference."""
+        match = ARTICLE_REFERENCE.match(text.strip())
+        if not match:
+            return self.none()
+        named = reference_words(match["treaty"])
+        if not named:
+            return self.none()
+        treaties = [
+            treaty.pk
+            for treaty in Treaty.objects.only("slug", "short_title", "full_title", "treaty_series")
+            if any(named in reference_words(name) for name in treaty_names(treaty))
+        ]
+        number = " ".join(match["number"].split())
+        return self.filter(treaty__in=treaties, number__iexact=number)
 
     def search(self, query, candidates=None):
         """Ranked full-text search over heading and text, best first.

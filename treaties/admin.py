@@ -224,7 +224,9 @@ class ParticipantAdmin(EditorialAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(record_count=models.Count("ratifications"))
+        # Ordered explicitly: a query with a count ignores the model's default order.
+        records = models.Count("ratifications")
+        return super().get_queryset(request).annotate(record_count=records).order_by("name")
 
     @admin.display(description="member of")
     def member_of(self, obj):
@@ -359,7 +361,14 @@ class RatificationAdmin(EditorialAdmin):
         "statements_flagged",
     )
     date_hierarchy = "consent_on"
-    search_fields = ("participant__name", "participant__code", "recorded_name")
+    search_fields = (
+        "participant__name",
+        "participant__code",
+        "participant__iso_alpha3",
+        "participant__recorded_name",
+        "participant__official_name",
+        "recorded_name",
+    )
     autocomplete_fields = ("participant",)
     inlines = [StatementInline]
     readonly_fields = ("status_display", "created_at", "modified_at")
@@ -456,6 +465,8 @@ class StatementAdmin(EditorialAdmin):
         "article_reference",
         "ratification__participant__name",
         "ratification__participant__code",
+        "ratification__participant__iso_alpha3",
+        "ratification__participant__recorded_name",
     )
     autocomplete_fields = ("ratification", "provisions")
     readonly_fields = ("created_at", "modified_at")
