@@ -28,7 +28,7 @@ from simple_history.models import to_historic
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common import csvfiles
-from common.history import grouped_history
+from common.history import MAX_REASON, grouped_history
 from common.imports import MAX_IMPORT_BYTES
 from common.params import ISODateField
 
@@ -123,6 +123,7 @@ URL_FIELDS = {
 
 
 VERSION_FIELD = "record_version"
+REASON_FIELD = "_change_reason"
 
 
 def opened_version(obj):
@@ -220,8 +221,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             self.show_notices(request, object_id)
+        # The editor's reason for the change (optional), kept in the history with it.
+        reason = request.POST.get(REASON_FIELD, "").strip()[:MAX_REASON]
+        extra_context = {**(extra_context or {}), "reason_field": REASON_FIELD}
+        extra_context.update(max_reason=MAX_REASON, reason_value=reason)
         with transaction.atomic(using=router.db_for_write(self.model)):
-            with grouped_history(user=request.user):
+            with grouped_history(user=request.user, reason=reason):
                 return super().changeform_view(request, object_id, form_url, extra_context)
 
     def show_notices(self, request, object_id):

@@ -20,6 +20,8 @@ from django.conf import settings
 from simple_history.models import HistoricalRecords
 
 _state = threading.local()
+# The history keeps a change's reason in a column of this many characters.
+MAX_REASON = 100
 
 
 def _pending():
@@ -72,6 +74,8 @@ def _flush(pending):
             instance._history_user = user
         if reason and not getattr(instance, "_change_reason", None):
             instance._change_reason = reason
+        if getattr(instance, "_change_reason", None):
+            instance._change_reason = instance._change_reason[:MAX_REASON]
         records.create_historical_record(instance, history_type)
 
 
@@ -88,6 +92,12 @@ class TrackedHistory(HistoricalRecords):
         if pending is None or history_type == "-":
             if pending is not None:
                 pending.pop((self, instance.pk), None)
+                # A deletion is recorded at once, with the block's author and reason.
+                user, reason = _current_context()
+                if user is not None and getattr(user, "is_authenticated", False):
+                    instance._history_user = getattr(instance, "_history_user", None) or user
+                if reason and not getattr(instance, "_change_reason", None):
+                    instance._change_reason = reason[:MAX_REASON]
             return super().create_historical_record(instance, history_type, using)
         key = (self, instance.pk)
         previous = pending.get(key)

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
 
+from common.history import MAX_REASON, grouped_history
 from common.params import parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
@@ -59,6 +60,9 @@ class ApiViewSetMixin(ConditionalReadMixin):
             context["as_of"] = self.as_of()
         context["day"] = context.get("as_of") or timezone.localdate()  # a CSV's status_on
         return context
+
+
+REASON_HEADER = "X-Change-Reason"
 
 
 class PreconditionFailed(APIException):
@@ -120,17 +124,32 @@ class AtomicWritesMixin:
             error.etag = self.detail_etag(self.request, instance)
             raise error
 
+    def change_reason(self):
+        """The reason for a write, from the ``X-Change-Reason`` header (optional), for the
+        history; a 400 when longer than the history keeps."""
+        reason = self.request.headers.get(REASON_HEADER, "").strip()
+        if len(reason) > MAX_REASON:
+            raise ValidationError(
+                {REASON_HEADER: [f"At most {MAX_REASON} characters, not {len(reason)}."]}
+            )
+        return reason
+
+    def recorded(self):
+        """The write's transaction and its history record (author and reason)."""
+        user = self.request.user if self.request.user.is_authenticated else None
+        return grouped_history(user=user, reason=self.change_reason())
+
     def perform_create(self, serializer):
-        with transaction.atomic():
+        with transaction.atomic(), self.recorded():
             serializer.save()
 
     def perform_update(self, serializer):
-        with transaction.atomic():
+        with transaction.atomic(), self.recorded():
             self.check_precondition(serializer.instance, lock=True)
             self.written = serializer.save()
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
+        with transaction.atomic(), self.recorded():
             self.check_precondition(instance, lock=True)
             instance.delete()
 
