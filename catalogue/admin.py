@@ -3,12 +3,15 @@ both values side by side, and the two ways out ("Apply the shipped value", "Keep
 value"). A record's change form says when such a decision waits for it."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from common.admin import RECORD_NOTICES
 
 from . import services
+from .gaps import core_gaps, may_see_gaps
 from .models import Decision, DecisionState
 
 
@@ -134,3 +137,16 @@ def open_decisions_notice(obj):
 
 
 RECORD_NOTICES.append(open_decisions_notice)
+
+
+def gaps_view(request):
+    """The editors' worklist: every gap in the data of the core instruments, by treaty, each
+    line linking to the form that fills it (the same gaps the data page counts)."""
+    if not may_see_gaps(request.user):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": "Gaps in the data",
+        "gaps": core_gaps().worklist(),
+    }
+    return TemplateResponse(request, "admin/treatykb/gaps.html", context)

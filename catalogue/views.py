@@ -27,6 +27,7 @@ from treaties.models import (
 from treaties.participation import ParticipationMixin
 
 from . import exports
+from .gaps import core_gaps
 
 RECENT_ACTIONS = 12
 
@@ -107,39 +108,17 @@ class DataView(TemplateView):
             .featured()
         )
         ids = [treaty.pk for treaty in treaties]
-        records = Ratification.objects.filter(treaty__in=ids)
-        undated = (
-            records.undated_consents()
-            .select_related("treaty", "participant")
-            .order_by("treaty__position", "participant__name")
-        )
-        disagreements = (
-            records.disagreements()
-            .select_related("treaty", "participant")
-            .order_by("treaty__position", "participant__name")
-        )
-        texts_missing = (
-            records.texts_missing()
-            .select_related("treaty", "participant")
-            .order_by("treaty__position", "participant__name")
-        )
-        in_force_unknown = records.in_force_unknown().values("treaty").annotate(count=Count("pk"))
-        in_force_unknown = {row["treaty"]: row["count"] for row in in_force_unknown}
+        gaps = core_gaps()  # the same gaps as the editors' worklist in the admin
+        in_force_unknown = gaps.in_force_unknown
         for treaty in treaties:
             treaty.in_force_unknown = in_force_unknown.get(treaty.pk, 0)
-        incomplete = (
-            Provision.objects.incomplete()
-            .filter(treaty__in=ids)
-            .select_related("treaty")
-            .in_treaty_order()
-        )
         today = timezone.localdate()
         return super().get_context_data(
             treaties=treaties,
-            undated=list(undated),
-            disagreements=list(disagreements),
-            texts_missing=list(texts_missing),
-            incomplete=list(incomplete),
+            undated=gaps.undated,
+            disagreements=gaps.disagreements,
+            texts_missing=gaps.texts_missing,
+            incomplete=gaps.incomplete,
             incomplete_preambles=[t for t in treaties if t.preamble_incomplete],
             others=other_treaties_summary(ids),
             export_date=today,

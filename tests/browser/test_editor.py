@@ -94,10 +94,12 @@ def test_two_editors_on_one_article_the_second_save_shows_the_conflict(page, bro
         expect(colleague.locator(".messagelist .success")).to_contain_text("changed successfully")
 
         page.get_by_label("Heading:").fill("Criminalization")
+        page.get_by_label("Heading verified").check()
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.locator(".errornote")).to_be_visible()
-        expect(page.locator(".errorlist")).to_contain_text("changed since you opened it")
-        expect(page.locator(".errorlist")).to_contain_text("admin saved it at")
+        conflict = page.locator(".errorlist.nonfield")
+        expect(conflict).to_contain_text("changed since you opened it")
+        expect(conflict).to_contain_text("admin saved it at")
         expect(page.get_by_label("Heading:")).to_have_value("Criminalization")
 
         page.goto("/treaties/asean-actip/articles/5/")
