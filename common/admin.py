@@ -9,7 +9,10 @@ other export of that record), and CSV import with a preview for the admins that 
 import datetime
 import secrets
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
@@ -27,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common import csvfiles
+from common import csvfiles, lockouts
 from common.history import MAX_REASON, grouped_history
 from common.imports import MAX_IMPORT_BYTES
 from common.params import ISODateField
@@ -548,3 +551,58 @@ class EditorialAdmin(SimpleHistoryAdmin):
 def changelist_link(model_admin_url, label, **params):
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return format_html('<a href="{}?{}">{}</a>', model_admin_url, query, label)
+
+
+# -- login lockouts (common/lockouts.py) ------------------------------------------------------
+
+admin.site.login_form = lockouts.LoginForm
+admin.site.unregister(AccessAttempt)
+
+
+class LockedOutFilter(admin.SimpleListFilter):
+    title = "locked out now"
+    parameter_name = "now"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("all", "All attempts")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "yes") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if (self.value() or "yes") == "yes":
+            return queryset.filter(pk__in=lockouts.locked_out().values("pk"))
+        return queryset
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Failed logins, the current lockouts first: superusers only, with "Lift"."""
+
+    list_filter = (LockedOutFilter, "attempt_time", "path_info")
+    actions = ["lift_lockouts", "cleanup_expired_attempts"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description="Lift the lockout (the user may log in again at once)")
+    def lift_lockouts(self, request, queryset):
+        lifted = lockouts.lift(queryset)
+        self.message_user(request, f"Lifted: {lifted} record(s) of failed logins removed.")
+
+    @admin.action(description="Clean up expired attempts")
+    def cleanup_expired_attempts(self, request, queryset):
+        since = timezone.now() - settings.AXES_COOLOFF_TIME
+        count, _ = AccessAttempt.objects.filter(attempt_time__lt=since).delete()
+        self.message_user(request, f"Cleaned up {count} expired access attempt(s).")

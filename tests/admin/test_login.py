@@ -141,3 +141,83 @@ def test_the_admin_lives_at_admin_url(client, editor, admin_at_custom_path):
     assert 'action="/editing-desk/login/"' in login.content.decode()
     assert log_in(client, PASSWORD).status_code == 302
     assert client.get("/editing-desk/").status_code == 200
+
+
+def test_the_form_warns_when_one_attempt_is_left(client, editor):
+    for _ in range(3):
+        assert "One attempt left" not in log_in(client, WRONG).content.decode()
+    fourth = log_in(client, WRONG)
+    assert fourth.status_code == 200
+    assert "One attempt left: one more failure locks this user name out" in (
+        fourth.content.decode()
+    )
+    assert log_in(client, WRONG).status_code == 429
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_attempts_during_a_lockout_do_not_extend_it(client, editor):
+    log_in(client, WRONG)
+    assert log_in(client, WRONG).status_code == 429
+    locked_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=14)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+    for _ in range(3):  # refused, and the cool-off still runs from the locking failure
+        assert log_in(client, PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == locked_at  # not moved on
+    # Two minutes later the fifteen minutes from the locking failure are over.
+    AccessAttempt.objects.update(attempt_time=locked_at - datetime.timedelta(minutes=2))
+    assert log_in(client, PASSWORD).status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_a_new_password_set_by_an_administrator_lifts_the_lockout(client, admin_client, editor):
+    log_in(client, WRONG)
+    assert log_in(client, WRONG).status_code == 429
+    url = reverse("admin:auth_user_password_change", args=[editor.pk])
+    new = "a-brand-new-editorial-password-7"
+    response = admin_client.post(
+        url, {"password1": new, "password2": new, "usable_password": "true"}
+    )
+    assert response.status_code == 302, response.content
+    assert not AccessAttempt.objects.filter(username="editor").exists()
+    assert log_in(client, new).status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_superusers_see_the_current_lockouts_and_lift_them(client, admin_client, editor):
+    log_in(client, WRONG)
+    log_in(client, WRONG)
+    log_in(client, WRONG, username="someone-else")  # one failure: not locked out
+    changelist = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert changelist.status_code == 200
+    shown = [attempt.username for attempt in changelist.context["cl"].result_list]
+    assert shown == ["editor"]
+    attempt = AccessAttempt.objects.get(username="editor")
+    response = admin_client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "lift_lockouts", "_selected_action": [attempt.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.filter(username="editor").exists()
+    assert log_in(client, PASSWORD).status_code == 302
+
+
+def test_cleaning_up_expired_attempts_works(client, admin_client, editor):
+    log_in(client, WRONG)
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    )
+    log_in(client, WRONG, username="recent")
+    every = AccessAttempt.objects.values_list("pk", flat=True)
+    response = admin_client.post(
+        reverse("admin:axes_accessattempt_changelist") + "?now=all",
+        {"action": "cleanup_expired_attempts", "_selected_action": list(every)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
+
+
+def test_editors_do_not_see_the_lockouts(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
