@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # WhiteNoise, with a year's immutable caching of hashed static files (treatykb/static.py).
     "treatykb.static.StaticFilesMiddleware",
+    # gzip for public answers, never for the admin or signed-in users (common/compression.py).
+    "common.compression.CompressionMiddleware",
     # A 503 page (or JSON) when the database is down or too slow (treatykb/availability.py).
     "treatykb.availability.DatabaseUnavailableMiddleware",
     # Reads from the replica, except for writing and signed-in requests (treatykb/routers.py).

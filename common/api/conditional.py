@@ -159,6 +159,8 @@ class ConditionalReadMixin:
         response = get_conditional_response(request, etag=etag, last_modified=stamp)
         if response is None:
             response = self._replay(request, etag) or handler(request, *args, **kwargs)
+        if version:  # If-Match needs the strong ETag: not compressed (common/compression.py)
+            response.keep_strong_etag = True
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(stamp)
