@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 import pycountry
-from django.db import transaction
+from django.db import models, transaction
 
 from common.history import grouped_history
 from provisions import services as provision_services
@@ -385,6 +385,8 @@ class Loader:
         self.data = dataset
         self.report = Report()
         self.memory = Memory()
+        self.rows = {}  # model -> {lookup key: row}, read once per load
+        self.links = {}  # (model, field) -> {row key: linked keys}, read once per load
 
     def upsert(self, model, lookup, values, source, loaded_lookup=None):
         """Create the record, or bring the fields no editor changed up to the shipped values
@@ -392,13 +394,14 @@ class Loader:
         changed since it was loaded (a statement's text), found through what was loaded."""
         label = model._meta.verbose_name_plural
         source = self.relative(source)
-        obj = model.objects.filter(**lookup).first()
+        obj = self.existing(model, lookup)
         if obj is None and loaded_lookup:
             rest = {k: v for k, v in lookup.items() if k != loaded_lookup}
             obj = self.memory.find(model, loaded_lookup, lookup[loaded_lookup], **rest)
         if obj is None:
             obj = model(**lookup, **values)
             obj.save()
+            self.rows[model][self.row_key(model, lookup)] = obj
             identity = {loaded_lookup: lookup[loaded_lookup]} if loaded_lookup else {}
             self.memory.remember(obj, {**identity, **values}, source)
             self.report.count(label, "created")
@@ -421,6 +424,38 @@ class Loader:
             self.report.count(label, "unchanged")
         return obj
 
+    def row_key(self, model, lookup):
+        return tuple(
+            (name, value.pk if isinstance(value, models.Model) else value)
+            for name, value in sorted(lookup.items())
+        )
+
+    def existing(self, model, lookup):
+        """The row ``lookup`` names, from every row of ``model`` read once per load."""
+        if model not in self.rows:
+            names = sorted(lookup)
+            attnames = [model._meta.get_field(name).attname for name in names]
+            self.rows[model] = {
+                tuple(zip(names, (getattr(obj, a) for a in attnames), strict=True)): obj
+                for obj in model.objects.all()
+            }
+        return self.rows[model].get(self.row_key(model, lookup))
+
+    def current_links(self, obj, field):
+        """The keys ``obj`` is linked to through the many-to-many ``field``, every link of the
+        field read once per load."""
+        key = (type(obj), field)
+        if key not in self.links:
+            relation = type(obj)._meta.get_field(field)
+            source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+            table = defaultdict(set)
+            for mine, theirs in relation.remote_field.through.objects.values_list(
+                f"{source}_id", f"{target}_id"
+            ):
+                table[mine].add(theirs)
+            self.links[key] = table
+        return self.links[key][obj.pk]
+
     def relative(self, source):
         """A source as the data set's folder and the file in it (and line), e.g.
         'fixtures/status/untoc.csv:12', wherever the folder is."""
@@ -428,9 +463,10 @@ class Loader:
 
     def links_to_add(self, obj, field, manager, objects, source):
         source = self.relative(source)
-        current = set(manager.values_list("pk", flat=True))
+        current = self.current_links(obj, field)
         wanted = [o.pk for o in objects]
         adding = set(self.memory.links_to_add(obj, field, current, wanted, source))
+        current |= adding  # what the caller adds now
         return [o for o in objects if o.pk in adding]
 
     def set_many(self, label, obj, field, objects, source):
@@ -439,6 +475,9 @@ class Loader:
         if adding:
             manager.add(*adding)
             self.report.count(label, "updated")
+            if type(obj)._meta.get_field(field).remote_field.symmetrical:
+                for other in adding:  # the link shows from the other side too
+                    self.current_links(other, field).add(obj.pk)
 
     @transaction.atomic
     def run(self):

@@ -12,11 +12,15 @@ and bulk actions, the API, the tag import, the data loader, the history's "Rever
 - a concordance topic's articles: the topic;
 - the articles a statement names: the statement.
 
+And a record that shows others moves when they change (``track_parent``): a ratification record
+when one of its statements is saved or deleted (its answers and its version in the API, its
+conflict check in the admin, show its statements).
+
 Writes that bypass signals (``bulk_create`` on a link table, raw SQL) must set ``modified_at``
 themselves.
 """
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 
@@ -74,3 +78,17 @@ def track_link(field, both_sides=False):
         weak=False,
         dispatch_uid=f"treatykb-tracking-{label}-{field.name}",
     )
+
+
+def track_parent(model, field_name):
+    """Called from an app's ``ready()``: saving or deleting a ``model`` row moves
+    ``modified_at`` of the row its foreign key ``field_name`` points to."""
+    field = model._meta.get_field(field_name)
+
+    def moved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            touch(field.related_model, {getattr(instance, field.attname)}, timezone.now())
+
+    uid = f"treatykb-tracking-{model._meta.label_lower}-{field_name}"
+    post_save.connect(moved, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+    post_delete.connect(moved, sender=model, weak=False, dispatch_uid=f"{uid}-delete")

@@ -38,6 +38,8 @@ def related_problems(provision, others, treaty=None):
 def tag(provision, pillars):
     """Tag one article with the pillars it is not tagged with yet (never untags: an editor's
     tags are kept); returns those added. The data loader tags through it."""
+    if not pillars:
+        return []
     current = set(provision.pillars.values_list("pk", flat=True))
     added = [pillar for pillar in pillars if pillar.pk not in current]
     if added:

@@ -9,6 +9,9 @@ class TreatiesConfig(AppConfig):
 
     def ready(self):
         # Every change to the content bumps the data version that keys cached pages and
-        # aggregates; a change to a statement's article links moves the statement's modified_at.
+        # aggregates; a change to a statement's article links moves the statement's modified_at,
+        # and a change to a statement its record's.
         caching.connect_signals(self)
-        tracking.track_link(self.get_model("Statement")._meta.get_field("provisions"))
+        statement = self.get_model("Statement")
+        tracking.track_link(statement._meta.get_field("provisions"))
+        tracking.track_parent(statement, "ratification")

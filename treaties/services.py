@@ -57,6 +57,9 @@ def link_statement_provisions(statement, articles=None):
         articles = articles_model().objects.filter(
             treaty_id=statement.ratification.treaty_id, number__in=numbers
         )
+    articles = list(articles)
+    if not articles:
+        return []
     linked = set(statement.provisions.values_list("pk", flat=True))
     added = [article for article in articles if article.pk not in linked]
     if added:

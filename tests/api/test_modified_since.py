@@ -22,7 +22,7 @@ from tests.factories import (
     TopicFactory,
     TreatyFactory,
 )
-from treaties.models import Statement
+from treaties.models import Ratification, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +245,16 @@ def test_the_admin_tag_import(admin_client, client, world):
     admin_client.post(url, {"_confirm": "1", "token": preview.context["token"]})
     assert provisions_changed(client) == ["palermo-protocol/9"]
     assert pillars_changed(client) == ["protection"]
+
+
+def test_a_statement_saved_or_deleted_reports_its_ratification_record(client, world):
+    statement = world["statement"]
+    Ratification.objects.update(modified_at=LONG_AGO)
+    assert changed(client, "ratifications") == []
+    statement.text = "Corrected against the depositary."
+    statement.save()
+    record = statement.ratification
+    assert changed(client, "ratifications") == [f"{record.treaty.slug}/{record.participant.code}"]
+    Ratification.objects.update(modified_at=LONG_AGO)
+    statement.delete()
+    assert changed(client, "ratifications") == [f"{record.treaty.slug}/{record.participant.code}"]
