@@ -17,7 +17,6 @@ never removed, as before; a link the loader added once and an editor removed sin
 again.
 """
 
-import json
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,10 +25,6 @@ from django.db.models import Q
 from .models import Decision, DecisionState, LoadedValue, encode
 
 TAKE, KEEP = "take", "keep"
-
-
-def _key(value):
-    return json.dumps(value, sort_keys=True)
 
 
 class Memory:

@@ -4,7 +4,9 @@ each gap linked to the form that fills it), so that both count the same."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import Count
 from django.urls import reverse
 
 from provisions.models import Provision
@@ -31,21 +33,61 @@ class Gap:
         return list(groups.items())
 
 
-@dataclass
 class Gaps:
-    treaties: list
-    undated: list
-    in_force_records: list
-    texts_missing: list
-    disagreements: list
-    incomplete: list
-    unverified_headings: list
-    secondary_only: list
+    """The gaps of some treaties, each read when first asked for (the data page asks for
+    fewer than the worklist)."""
 
-    @property
+    IN_ORDER = ("treaty__position", "participant__name")
+
+    def __init__(self, treaties):
+        self.treaties = treaties
+        ids = [treaty.pk for treaty in treaties]
+        self.records = Ratification.objects.filter(treaty__in=ids).select_related(
+            "treaty", "participant"
+        )
+        self.articles = (
+            Provision.objects.filter(treaty__in=ids).select_related("treaty").in_treaty_order()
+        )
+
+    def _records(self, queryset):
+        return list(queryset.order_by(*self.IN_ORDER))
+
+    @cached_property
+    def undated(self):
+        return self._records(self.records.undated_consents())
+
+    @cached_property
+    def in_force_records(self):
+        return self._records(self.records.in_force_unknown())
+
+    @cached_property
+    def texts_missing(self):
+        return self._records(self.records.texts_missing())
+
+    @cached_property
+    def disagreements(self):
+        return self._records(self.records.disagreements())
+
+    @cached_property
+    def secondary_only(self):
+        return self._records(self.records.filter(source_kind=SourceKind.SECONDARY))
+
+    @cached_property
+    def incomplete(self):
+        return list(self.articles.incomplete())
+
+    @cached_property
+    def unverified_headings(self):
+        return list(self.articles.filter(heading_verified=False))
+
+    @cached_property
     def in_force_unknown(self):
-        """Treaty pk -> how many of its parties have no known date of entry into force."""
-        return Counter(record.treaty_id for record in self.in_force_records)
+        """Treaty pk -> how many of its parties have no known date of entry into force (counted
+        by the database unless the records are read already)."""
+        if "in_force_records" in self.__dict__:
+            return Counter(record.treaty_id for record in self.in_force_records)
+        rows = self.records.in_force_unknown().values("treaty").annotate(count=Count("pk"))
+        return {row["treaty"]: row["count"] for row in rows.order_by()}
 
     @property
     def incomplete_preambles(self):
@@ -113,23 +155,10 @@ class Gaps:
         ]
 
 
-def core_gaps():
-    """The gaps of the core instruments (the treaties every page shows first)."""
-    treaties = Treaty.objects.featured()
-    ids = [treaty.pk for treaty in treaties]
-    records = Ratification.objects.filter(treaty__in=ids).select_related("treaty", "participant")
-    in_order = ("treaty__position", "participant__name")
-    articles = Provision.objects.filter(treaty__in=ids).select_related("treaty").in_treaty_order()
-    return Gaps(
-        treaties=treaties,
-        undated=list(records.undated_consents().order_by(*in_order)),
-        in_force_records=list(records.in_force_unknown().order_by(*in_order)),
-        texts_missing=list(records.texts_missing().order_by(*in_order)),
-        disagreements=list(records.disagreements().order_by(*in_order)),
-        incomplete=list(articles.incomplete()),
-        unverified_headings=list(articles.filter(heading_verified=False)),
-        secondary_only=list(records.filter(source_kind=SourceKind.SECONDARY).order_by(*in_order)),
-    )
+def core_gaps(treaties=None):
+    """The gaps of the core instruments (the treaties every page shows first), or of
+    ``treaties`` when the caller has them at hand."""
+    return Gaps(Treaty.objects.featured() if treaties is None else treaties)
 
 
 def may_see_gaps(user):

@@ -2,7 +2,6 @@
 changed, or keeps their own (``catalogue.models.Decision``). One transaction, one history
 record on the record, whoever decides (the admin's actions call these)."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,5 +54,4 @@ def keep_editor_value(decision, *, user=None):
 
 
 def open_decisions_for(obj):
-    content_type = ContentType.objects.get_for_model(type(obj))
-    return Decision.objects.open().filter(content_type=content_type, object_id=obj.pk)
+    return Decision.objects.open().about(obj)

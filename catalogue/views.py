@@ -108,7 +108,7 @@ class DataView(TemplateView):
             .featured()
         )
         ids = [treaty.pk for treaty in treaties]
-        gaps = core_gaps()  # the same gaps as the editors' worklist in the admin
+        gaps = core_gaps(treaties)  # the same gaps as the editors' worklist in the admin
         in_force_unknown = gaps.in_force_unknown
         for treaty in treaties:
             treaty.in_force_unknown = in_force_unknown.get(treaty.pk, 0)
@@ -119,7 +119,7 @@ class DataView(TemplateView):
             disagreements=gaps.disagreements,
             texts_missing=gaps.texts_missing,
             incomplete=gaps.incomplete,
-            incomplete_preambles=[t for t in treaties if t.preamble_incomplete],
+            incomplete_preambles=gaps.incomplete_preambles,
             others=other_treaties_summary(ids),
             export_date=today,
             zip_url=download_url(today, "zip"),

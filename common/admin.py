@@ -32,7 +32,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common import csvfiles, lockouts
 from common.history import MAX_REASON, grouped_history
-from common.imports import MAX_IMPORT_BYTES
+from common.imports import MAX_IMPORT_BYTES, ImportReport
 from common.params import ISODateField
 
 # Callables (record -> a message, or None) whose messages a record's change form shows: an app
@@ -111,7 +111,18 @@ class HistoryDisplay(HistoricalRecordContextHelper):
 
 
 class ImportForm(forms.Form):
+    """An admin's CSV import: the file, the import's own options, and the service it runs
+    (``run``, given the options as ``options()`` stored them in the session: plain strings)."""
+
     file = forms.FileField(help_text="A UTF-8 CSV file (at most 2 MB).")
+
+    def options(self):
+        return {}
+
+    @staticmethod
+    def run(content, options, *, apply, user, reason):
+        """The import service (checks, and with ``apply`` writes); returns its report."""
+        return ImportReport(kind="nothing", errors=["This list takes no import."])
 
 
 # A source address typed without its scheme ("treaties.un.org/...") is taken as https://. Dates
@@ -472,14 +483,6 @@ class EditorialAdmin(SimpleHistoryAdmin):
             and self.has_change_permission(request)
         )
 
-    def run_import(self, content, options, *, apply, user, reason):
-        """Call the import service; ``options`` are the form's other cleaned values, as
-        stored in the session (plain strings)."""
-        raise NotImplementedError
-
-    def import_options(self, cleaned_data):
-        return {}
-
     def import_view(self, request):
         if not self.can_import(request):
             raise PermissionDenied
@@ -501,7 +504,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
                     request, "That preview has expired: upload the file again.", messages.ERROR
                 )
                 return HttpResponseRedirect(self.admin_url("import"))
-            report = self.run_import(
+            report = self.import_form.run(
                 upload["content"],
                 upload["options"],
                 apply=True,
@@ -527,8 +530,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 content = upload.read(MAX_IMPORT_BYTES + 1)
-                options = self.import_options(form.cleaned_data)
-                report = self.run_import(
+                options = form.options()
+                report = self.import_form.run(
                     content, options, apply=False, user=request.user, reason=""
                 )
                 context.update(report=report, file_name=upload.name)

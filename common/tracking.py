@@ -24,6 +24,19 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 
+def add_links(manager, objects):
+    """Link the objects a many-to-many ``manager`` is not linked to yet (never unlinks);
+    returns those added."""
+    objects = list(objects)
+    if not objects:
+        return []
+    linked = set(manager.values_list("pk", flat=True))
+    added = [obj for obj in objects if obj.pk not in linked]
+    if added:
+        manager.add(*added)
+    return added
+
+
 def touch(model, pks, moment):
     if pks:
         model._default_manager.filter(pk__in=pks).update(modified_at=moment)

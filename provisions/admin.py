@@ -62,6 +62,15 @@ class TagImportForm(ImportForm):
         widget=forms.RadioSelect,
     )
 
+    def options(self):
+        return {"mode": self.cleaned_data["mode"]}
+
+    @staticmethod
+    def run(content, options, *, apply, user, reason):
+        return services.import_provision_tags(
+            content, options.get("mode", services.ADD), apply=apply, user=user, reason=reason
+        )
+
 
 class ProvisionForm(forms.ModelForm):
     """No silent traps: a heading typed while "heading verified" is unticked would not be shown
@@ -197,14 +206,6 @@ class ProvisionAdmin(EditorialAdmin):
     def can_import(self, request):
         """Importing tags only changes articles."""
         return self.has_change_permission(request)
-
-    def import_options(self, cleaned_data):
-        return {"mode": cleaned_data["mode"]}
-
-    def run_import(self, content, options, *, apply, user, reason):
-        return services.import_provision_tags(
-            content, options.get("mode", services.ADD), apply=apply, user=user, reason=reason
-        )
 
 
 @admin.register(Pillar)

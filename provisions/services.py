@@ -10,6 +10,7 @@ from django.db import transaction
 
 from common.history import grouped_history
 from common.imports import CHANGE, REJECT, UNCHANGED, ImportReport, RowOutcome, read_csv
+from common.tracking import add_links
 
 from .models import Pillar, Provision
 
@@ -38,13 +39,7 @@ def related_problems(provision, others, treaty=None):
 def tag(provision, pillars):
     """Tag one article with the pillars it is not tagged with yet (never untags: an editor's
     tags are kept); returns those added. The data loader tags through it."""
-    if not pillars:
-        return []
-    current = set(provision.pillars.values_list("pk", flat=True))
-    added = [pillar for pillar in pillars if pillar.pk not in current]
-    if added:
-        provision.pillars.add(*added)
-    return added
+    return add_links(provision.pillars, pillars)
 
 
 def add_pillar(provisions, pillar, *, user=None, reason=""):

@@ -306,6 +306,15 @@ class RatificationImportForm(ImportForm):
         help_text="The treaty of every row; leave empty when the file has a treaty_slug column.",
     )
 
+    def options(self):
+        treaty = self.cleaned_data.get("treaty")
+        return {"treaty": treaty.slug if treaty else ""}
+
+    @staticmethod
+    def run(content, options, *, apply, user, reason):
+        treaty = Treaty.objects.filter(slug=options.get("treaty") or "").first()
+        return services.import_ratifications(content, treaty, apply=apply, user=user, reason=reason)
+
 
 class RatificationForm(forms.ModelForm):
     """Entry into force: a date a source states is kept; otherwise it is computed on save from
@@ -424,14 +433,6 @@ class RatificationAdmin(EditorialAdmin):
         if formset.model is Statement:
             for statement in formset.new_objects + [s for s, _ in formset.changed_objects]:
                 services.link_statement_provisions(statement)
-
-    def import_options(self, cleaned_data):
-        treaty = cleaned_data.get("treaty")
-        return {"treaty": treaty.slug if treaty else ""}
-
-    def run_import(self, content, options, *, apply, user, reason):
-        treaty = Treaty.objects.filter(slug=options.get("treaty") or "").first()
-        return services.import_ratifications(content, treaty, apply=apply, user=user, reason=reason)
 
 
 class StatementTreatyFilter(admin.SimpleListFilter):

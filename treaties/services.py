@@ -23,6 +23,7 @@ from common.imports import (
     validation_messages,
 )
 from common.params import parse_date
+from common.tracking import add_links
 
 from . import status as status_rules
 from .checks import parties_missing_parent
@@ -57,14 +58,7 @@ def link_statement_provisions(statement, articles=None):
         articles = articles_model().objects.filter(
             treaty_id=statement.ratification.treaty_id, number__in=numbers
         )
-    articles = list(articles)
-    if not articles:
-        return []
-    linked = set(statement.provisions.values_list("pk", flat=True))
-    added = [article for article in articles if article.pk not in linked]
-    if added:
-        statement.provisions.add(*added)
-    return added
+    return add_links(statement.provisions, articles)
 
 
 def parent_party_warnings(participant):

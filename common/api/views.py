@@ -102,13 +102,15 @@ class AtomicWritesMixin:
         return version_token(queryset.model, row["pk"], row["modified_at"])
 
     def update(self, request, *args, **kwargs):
-        self.check_precondition(self.get_object())
+        if request.headers.get("If-Match"):  # refused before the body is even validated
+            self.check_precondition(self.get_object())
         response = super().update(request, *args, **kwargs)
         response["ETag"] = self.detail_etag(request, self.written)
         return response
 
     def destroy(self, request, *args, **kwargs):
-        self.check_precondition(self.get_object())
+        if request.headers.get("If-Match"):
+            self.check_precondition(self.get_object())
         return super().destroy(request, *args, **kwargs)
 
     def check_precondition(self, instance, lock=False):
