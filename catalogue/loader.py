@@ -35,7 +35,7 @@ from treaties.models import (
     TreatyKind,
     parse_article_reference,
 )
-from treaties.sources import STATUS_COLUMNS, source_kind
+from treaties.sources import SOURCE_DATE_COLUMNS, STATUS_COLUMNS, source_kind
 
 from .curation import TAKE, Memory
 
@@ -255,6 +255,10 @@ class DataSet:
                 "status_note": meta.get("status_note", ""),
                 "entry_into_force_rule": meta.get("entry_into_force_rule", "not_available"),
                 "entry_into_force_provision": meta.get("entry_into_force_provision", ""),
+                "entry_into_force_rule_source": meta.get("entry_into_force_rule_source", ""),
+                "statements_complete_as_at": parse_date(
+                    meta.get("statements_complete_as_at"), where, self.problems
+                ),
             },
             "parent": data.get("parent_slug"),
             "articles": articles,
@@ -263,7 +267,8 @@ class DataSet:
     def read_status(self, slug):
         rows, seen = [], set()
         consent_kinds = set(ConsentKind.values)
-        for where, row in self.read_csv(STATUS_COLUMNS, "status", f"{slug}.csv"):
+        columns = STATUS_COLUMNS + SOURCE_DATE_COLUMNS
+        for where, row in self.read_csv(columns, "status", f"{slug}.csv"):
             code = row["iso3166_alpha2"].strip().upper() or self.organisation_code(row)
             if not code:
                 self.problems.append(
@@ -289,8 +294,12 @@ class DataSet:
                 ),
                 "statements_flagged": row["reservations_or_declarations"].strip() == "yes",
                 "source_url": row["source_url"].strip(),
+                "source_as_at": parse_date(row["source_as_at"], where, self.problems),
+                "via_url": row["via_url"].strip(),
                 "where": where,
             }
+            if record["source_as_at"] and not record["source_url"]:
+                self.problems.append(f"{where}: source_as_at without a source_url")
             if record["consent_on"] and not kind:
                 self.problems.append(f"{where}: a consent date needs a consent_type")
             if (
@@ -373,8 +382,18 @@ class DataSet:
         codes = {row["code"] for rows in self.status_rows.values() for row in rows}
         where = self.path("curation", "ratification_notes.json")
         for note in self.curation["notes"]:
-            if not any(r["code"] == note["code"] for r in self.status_rows.get(note["treaty"], [])):
+            rows = [r for r in self.status_rows.get(note["treaty"], []) if r["code"] == note["code"]]
+            if not rows:
                 self.problems.append(f"{where}: no record {note['treaty']}/{note['code']}")
+                continue
+            note["consent_not_after"] = parse_date(
+                note.get("consent_not_after"), where, self.problems
+            )
+            if note["consent_not_after"] and (rows[0]["consent_on"] or not rows[0]["consent_kind"]):
+                self.problems.append(
+                    f"{where}: {note['treaty']}/{note['code']}: consent_not_after is only for a "
+                    "party whose date of consent is not known"
+                )
         self.participant_codes = codes
 
 
@@ -614,16 +633,18 @@ class Loader:
         return participants
 
     def load_ratifications(self, treaties, participants):
-        notes = {(n["treaty"], n["code"]): n["note"] for n in self.data.curation["notes"]}
+        notes = {(n["treaty"], n["code"]): n for n in self.data.curation["notes"]}
         ratifications = {}
         for slug, rows in self.data.status_rows.items():
             treaty = treaties[slug]
             for row in rows:
+                note = notes.get((slug, row["code"]), {})
+                consent_not_after = note.get("consent_not_after")
                 stated = row["stated_entry_into_force_on"]
                 if stated:
                     in_force, basis = stated, EntryIntoForceBasis.STATED
                 else:
-                    in_force = treaty.entry_into_force_for(row["consent_on"])
+                    in_force = treaty.entry_into_force_for(row["consent_on"], consent_not_after)
                     basis = EntryIntoForceBasis.COMPUTED if in_force else ""
                 values = {
                     "recorded_name": row["recorded_name"],
@@ -634,7 +655,10 @@ class Loader:
                     "statements_flagged": row["statements_flagged"],
                     "source_url": row["source_url"],
                     "source_kind": source_kind(row["source_url"]),
-                    "note": notes.get((slug, row["code"]), ""),
+                    "source_as_at": row["source_as_at"],
+                    "via_url": row["via_url"],
+                    "consent_not_after": consent_not_after,
+                    "note": note.get("note", ""),
                 }
                 if stated:  # a date the source states is data; a computed one follows the
                     # record's own dates when it is saved (an editor's consent date included)

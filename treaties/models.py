@@ -149,6 +149,23 @@ class Treaty(models.Model):
         blank=True,
         help_text="The article that states that rule, e.g. 'art. 38(2)'.",
     )
+    entry_into_force_rule_source = models.URLField(
+        max_length=600,
+        blank=True,
+        help_text=(
+            "Where the rule comes from when the treaty's final clauses are not in the data "
+            "(a source that states it)."
+        ),
+    )
+    statements_complete_as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The date of a source read in full that lists every participant's reservations and "
+            "declarations (a complete depositary record). A participant whose record comes from "
+            "that source and that it lists without any had made none as at that date."
+        ),
+    )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in lists (oldest instrument first)."
     )
@@ -185,12 +202,19 @@ class Treaty(models.Model):
     def get_absolute_url(self):
         return reverse("catalogue:treaty_detail", kwargs={"slug": self.slug})
 
-    def entry_into_force_for(self, consent_on):
-        """Entry into force for a participant that consented on ``consent_on``, under this
-        treaty's own rule; None where the rule or the date is not known."""
+    def entry_into_force_for(self, consent_on, consent_not_after=None):
+        """Entry into force for a participant that consented on ``consent_on`` (or, its date
+        unknown, by ``consent_not_after``), under this treaty's own rule; None where the rule
+        or the date is not known."""
         return compute_entry_into_force(
-            self.entry_into_force_rule, consent_on, self.entry_into_force_on
+            self.entry_into_force_rule, consent_on, self.entry_into_force_on, consent_not_after
         )
+
+    @property
+    def in_existence_from(self):
+        """The first day anything can be recorded under the treaty: its adoption (or, that
+        date unknown, its opening for signature). Nobody is a participant before it."""
+        return self.adopted_on or self.opened_for_signature_on
 
 
 class ParticipantKind(models.TextChoices):
@@ -331,6 +355,7 @@ class EntryIntoForceBasis(models.TextChoices):
 class SourceKind(models.TextChoices):
     DEPOSITARY = "depositary", "Depositary (or a copy of its record)"
     SECONDARY = "secondary", "Secondary source"
+    NEWS = "news", "News report"
 
 
 # Conditions on ratification records that pages, checks and exports share (the status rules in
@@ -421,6 +446,14 @@ class Ratification(models.Model):
             "whose date is not known."
         ),
     )
+    consent_not_after = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Only when the date of consent is not known: the date by which a source says the "
+            "instrument had been deposited (the participant was a party by then)."
+        ),
+    )
     entry_into_force_on = models.DateField(
         null=True, blank=True, help_text="Entry into force for this participant."
     )
@@ -450,7 +483,23 @@ class Ratification(models.Model):
         max_length=20,
         choices=SourceKind.choices,
         blank=True,
-        help_text="Whether the source is the depositary (or a copy of its record) or secondary.",
+        help_text=(
+            "Whether the source is the depositary (or a copy of its record), a news report or "
+            "another secondary source."
+        ),
+    )
+    source_as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The date the source's table stood at (e.g. the depositary record as at 15 January "
+            "2018); empty for a source dated by its own publication."
+        ),
+    )
+    via_url = models.URLField(
+        max_length=600,
+        blank=True,
+        help_text="The copy actually read, when it is not the source itself (an archived copy).",
     )
     note = models.TextField(
         blank=True, help_text="Disagreements between sources and other remarks."
@@ -513,6 +562,17 @@ class Ratification(models.Model):
                 condition=~Q(signature_on__isnull=True, consent_kind=""),
                 name="ratification_records_a_signature_or_consent",
             ),
+            models.CheckConstraint(
+                condition=Q(consent_not_after__isnull=True)
+                | Q(consent_on__isnull=True) & ~Q(consent_kind=""),
+                name="ratification_consent_bound_only_when_undated",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_not_after__isnull=True)
+                | Q(signature_on__isnull=True)
+                | Q(consent_not_after__gte=models.F("signature_on")),
+                name="ratification_consent_bound_not_before_signature",
+            ),
         ]
         indexes = [
             models.Index(fields=["consent_on"], name="ratification_consent_on_idx"),
@@ -546,7 +606,7 @@ class Ratification(models.Model):
         return bool(self.consent_kind)
 
     def computed_entry_into_force(self):
-        return self.treaty.entry_into_force_for(self.consent_on)
+        return self.treaty.entry_into_force_for(self.consent_on, self.consent_not_after)
 
     def clean(self):
         errors = {}
@@ -572,6 +632,15 @@ class Ratification(models.Model):
             errors["withdrawal_effective_on"] = "A withdrawal takes effect after its notification."
         if not self.signature_on and not self.consent_kind:
             errors["signature_on"] = "A record needs at least a signature or a consent."
+        if self.consent_not_after and (self.consent_on or not self.consent_kind):
+            errors["consent_not_after"] = (
+                "Only for a party whose date of consent is not known (clear it when the date "
+                "is entered)."
+            )
+        elif (
+            self.consent_not_after and self.signature_on and self.consent_not_after < self.signature_on
+        ):
+            errors["consent_not_after"] = "A consent cannot be known to come before signature."
         if errors:
             raise ValidationError(errors)
 

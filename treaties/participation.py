@@ -264,7 +264,7 @@ class TreatyParticipation:
         """Every record of the treaty (unfiltered), for the counts, the map and the chart."""
         return list(
             Ratification.objects.filter(treaty=self.treaty)
-            .select_related("participant")
+            .select_related("participant", "treaty")
             .order_by("participant__name")
         )
 
@@ -377,8 +377,11 @@ def participants_with_records(queryset, treaties):
 
 def status_grid(participants, treaties, as_of=None):
     """Attach ``cells`` (one per treaty, in order) to each participant; returns them."""
+    by_pk = {treaty.pk: treaty for treaty in treaties}
     for participant in participants:
         by_treaty = {r.treaty_id: r for r in participant.records}
+        for record in participant.records:
+            record.treaty = by_pk[record.treaty_id]  # the status rules read its dates
         participant.cells = [
             Cell(
                 treaty=treaty,

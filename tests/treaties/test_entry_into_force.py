@@ -92,9 +92,40 @@ def test_a_protocol_accession_before_the_protocol_entered_into_force():
         assert record.entry_into_force_on == D(2003, 12, 25), record
 
 
+@pytest.mark.parametrize(
+    "consent, consent_not_after, expected",
+    [
+        (D(2016, 7, 24), None, D(2017, 3, 8)),  # deposited before: bound from that day
+        (None, D(2016, 1, 25), D(2017, 3, 8)),  # undated, but deposited by a date before it
+        (D(2017, 3, 8), None, None),  # on the day or later: the rule is in no source
+        (D(2019, 1, 1), None, None),
+        (None, D(2018, 1, 1), None),
+        (None, None, None),
+    ],
+)
+def test_actip_rule_binds_only_the_parties_that_deposited_before_it_entered_into_force(
+    consent, consent_not_after, expected
+):
+    rule = EntryIntoForceRule.FROM_TREATY_ENTRY_INTO_FORCE_ONLY
+    assert compute_entry_into_force(rule, consent, D(2017, 3, 8), consent_not_after) == expected
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("real_data")
-def test_actip_computes_nothing_without_its_final_clauses():
-    thailand = Ratification.objects.get(treaty__slug="asean-actip", participant__code="TH")
+def test_actip_parties_that_deposited_before_8_march_2017_are_in_force_from_that_day():
+    records = Ratification.objects.filter(treaty__slug="asean-actip").select_related(
+        "participant", "treaty"
+    )
+    in_force = {r.participant.code: r for r in records if r.entry_into_force_on}
+    assert set(in_force) == {"SG", "TH", "VN", "MM", "PH", "KH"}
+    for record in in_force.values():
+        assert record.entry_into_force_on == D(2017, 3, 8)
+        assert record.entry_into_force_basis == "computed"
+    thailand = in_force["TH"]
     assert thailand.consent_on == D(2016, 7, 24)
-    assert thailand.entry_into_force_on is None and thailand.entry_into_force_basis == ""
+    cambodia = in_force["KH"]
+    assert cambodia.consent_on is None and cambodia.consent_not_after == D(2016, 1, 25)
+    # The later parties get nothing: no source gives the rule for them.
+    assert all(r.entry_into_force_on is None for r in records if r.participant.code not in in_force)
+    treaty = thailand.treaty
+    assert treaty.entry_into_force_rule_source.startswith("https://asean.org/")

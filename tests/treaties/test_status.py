@@ -89,13 +89,16 @@ def test_sql_and_python_agree_on_every_real_record(as_of):
 @pytest.mark.usefixtures("real_data")
 def test_real_examples_as_at_past_dates():
     actip = Ratification.objects.filter(treaty__slug="asean-actip")
-    # Singapore and Thailand had deposited by the end of 2016 (Cambodia too, date unknown)...
-    assert actip.parties(as_of=D(2016, 12, 31)).count() == 2
+    # Singapore and Thailand had deposited by the end of 2016, and Cambodia (date unknown) by
+    # 25 January 2016, the date of the ASEAN release that says so...
+    assert actip.parties(as_of=D(2016, 12, 31)).count() == 3
+    assert actip.parties(as_of=D(2016, 1, 24)).filter(participant__code="KH").count() == 0
+    assert actip.parties(as_of=D(2016, 1, 25)).filter(participant__code="KH").count() == 1
     # ...and Viet Nam, Myanmar and the Philippines by the Convention's entry into force.
-    assert actip.parties(as_of=D(2017, 3, 8)).count() == 5
+    assert actip.parties(as_of=D(2017, 3, 8)).count() == 6
     assert set(
         actip.in_status("unknown", as_of=D(2017, 3, 8)).values_list("participant__code", flat=True)
-    ) == {"BN", "KH", "ID", "LA", "MY"}
+    ) == {"BN", "ID", "LA", "MY"}
     untoc = Ratification.objects.filter(treaty__slug="untoc")
     japan = untoc.get(participant__code="JP")
     assert japan.status_at(D(2017, 7, 10)) == "signatory"

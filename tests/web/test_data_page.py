@@ -59,7 +59,7 @@ class TestOnTheShippedData:
 
     def test_lists_the_disagreements_between_sources(self, client):
         response = client.get("/data/")
-        assert len(response.context["disagreements"]) == 15
+        assert len(response.context["disagreements"]) == 16
         assert "12 Dec 2006 per whatconvention" in response.content.decode()
 
     def test_lists_incomplete_texts(self, client):
