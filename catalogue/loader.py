@@ -382,7 +382,9 @@ class DataSet:
         codes = {row["code"] for rows in self.status_rows.values() for row in rows}
         where = self.path("curation", "ratification_notes.json")
         for note in self.curation["notes"]:
-            rows = [r for r in self.status_rows.get(note["treaty"], []) if r["code"] == note["code"]]
+            rows = [
+                r for r in self.status_rows.get(note["treaty"], []) if r["code"] == note["code"]
+            ]
             if not rows:
                 self.problems.append(f"{where}: no record {note['treaty']}/{note['code']}")
                 continue

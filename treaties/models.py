@@ -638,7 +638,9 @@ class Ratification(models.Model):
                 "is entered)."
             )
         elif (
-            self.consent_not_after and self.signature_on and self.consent_not_after < self.signature_on
+            self.consent_not_after
+            and self.signature_on
+            and self.consent_not_after < self.signature_on
         ):
             errors["consent_not_after"] = "A consent cannot be known to come before signature."
         if errors:
