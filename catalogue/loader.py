@@ -256,6 +256,7 @@ class DataSet:
                 "entry_into_force_rule": meta.get("entry_into_force_rule", "not_available"),
                 "entry_into_force_provision": meta.get("entry_into_force_provision", ""),
                 "entry_into_force_rule_source": meta.get("entry_into_force_rule_source", ""),
+                "statements_flags_source": meta.get("statements_flags_source", ""),
                 "statements_complete_as_at": parse_date(
                     meta.get("statements_complete_as_at"), where, self.problems
                 ),

@@ -16,6 +16,7 @@ from common.params import filter_errors
 from provisions.filters import ProvisionFilterSet
 from provisions.models import Pillar, Provision, division_anchor
 from provisions.pillars import ordered_pillars, pillar_table
+from treaties.currency import Currency, attach_currency, currency_by_treaty
 from treaties.models import (
     DISAGREEMENT,
     IN_FORCE_UNKNOWN,
@@ -39,7 +40,7 @@ class HomeView(TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
-        treaties = Treaty.objects.for_display().with_counts().featured()
+        treaties = attach_currency(Treaty.objects.for_display().with_counts().featured())
         recent = (
             Ratification.objects.filter(consent_on__isnull=False)
             .select_related("treaty", "participant")
@@ -88,6 +89,7 @@ class TreatyDetailView(ParticipationMixin, DetailView):
             chosen_pillar_slugs={pillar.slug for pillar in chosen},
             filter_messages=filter_errors(pillar_filter),
             preamble_paragraphs=preamble_paragraphs(treaty),
+            currency=currency_by_treaty([treaty]).get(treaty.pk, Currency()),
             **self.get_participation_context(),
             **kwargs,
         )
@@ -107,6 +109,7 @@ class DataView(TemplateView):
             .annotate(record_count=count_of(Ratification.objects.filter(treaty=OuterRef("pk"))))
             .featured()
         )
+        attach_currency(treaties)
         ids = [treaty.pk for treaty in treaties]
         gaps = core_gaps(treaties)  # the same gaps as the editors' worklist in the admin
         in_force_unknown = gaps.in_force_unknown

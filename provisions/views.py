@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from common.params import filter_errors, page_number
+from treaties.currency import statement_coverage
 from treaties.models import Statement, StatementKind, Treaty
 
 from . import citations
@@ -335,6 +336,7 @@ class ArticleDetailView(DetailView):
             related_groups=list(related_groups.items()),
             statements=statements,
             statement_summary=statement_summary(statements),
+            statement_coverage=statement_coverage([treaty])[treaty.pk],
             permalink=permalink,
             citation=citations.citation(provision),
             **kwargs,

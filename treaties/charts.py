@@ -255,9 +255,15 @@ class ChartBar:
     y: float
     height: float
     label: bool
+    unknown_y: float = 0
+    unknown_height: float = 0
 
     @property
     def title(self):
+        if self.unknown:
+            return (
+                f"{self.year}: at least {self.parties}, up to {self.parties + self.unknown} parties"
+            )
         noun = "party" if self.parties == 1 else "parties"
         return f"{self.year}: {self.parties} {noun}"
 
@@ -309,7 +315,7 @@ def build_parties_chart(treaty, ratifications):
 
     width, height = 720, 260
     plot_left, plot_right, plot_top, plot_bottom = 44, 8, 12, 228
-    maximum = max((row[1] for row in rows), default=0)
+    maximum = max((row[1] + row[2] for row in rows), default=0)
     step = nice_step(maximum)
     top = max(step, -(-maximum // step) * step)
     slot = (width - plot_left - plot_right) / max(len(rows), 1)
@@ -319,6 +325,7 @@ def build_parties_chart(treaty, ratifications):
     bars = []
     for index, (year, parties, unknown, new) in enumerate(rows):
         bar_height = parties * scale
+        unknown_height = unknown * scale
         bars.append(
             ChartBar(
                 year=year,
@@ -328,6 +335,8 @@ def build_parties_chart(treaty, ratifications):
                 x=round(plot_left + index * slot + (slot - bar_width) / 2, 1),
                 y=round(plot_bottom - bar_height, 1),
                 height=round(bar_height, 1),
+                unknown_y=round(plot_bottom - bar_height - unknown_height, 1),
+                unknown_height=round(unknown_height, 1),
                 label=index == len(rows) - 1
                 or (year % label_every == 0 and rows[-1][0] - year >= label_every / 2),
             )

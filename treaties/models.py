@@ -40,14 +40,34 @@ MAX_FEATURED = 12
 
 class TreatyQuerySet(models.QuerySet):
     def with_counts(self, as_of=None):
-        """Annotate ``party_count``, ``signatory_count`` (signed, not bound) and
-        ``article_count``, as at ``as_of`` (today when None). Each count is a correlated
-        subquery, so the cost does not multiply ratifications by articles."""
+        """Annotate, as at ``as_of`` (today when None): ``party_count`` (known to have
+        consented), ``unknown_count`` (whose status that day is not known: parties of unknown
+        date, or signed on a date unknown: the count of parties is "at least party_count, up to
+        party_count + unknown_count"), ``signatory_count`` (signed, not bound),
+        ``in_force_count`` (entry into force reached and known) and ``in_force_unknown_count``
+        (parties that day whose entry into force is not known, the treaty itself being in force
+        or its date unknown), and ``article_count``. Each count is a correlated subquery, so the
+        cost does not multiply ratifications by articles."""
         conditions = status_rules.conditions(as_of)
+        day, _current = status_rules.resolve(as_of)
         ratifications = Ratification.objects.filter(treaty=OuterRef("pk"))
+        not_withdrawn = Q(withdrawal_effective_on__isnull=True) | Q(withdrawal_effective_on__gt=day)
+        treaty_may_be_in_force = Q(treaty__entry_into_force_on__isnull=True) | Q(
+            treaty__entry_into_force_on__lte=day
+        )
         return self.annotate(
             party_count=count_of(ratifications.filter(conditions[status_rules.PARTY])),
+            unknown_count=count_of(ratifications.filter(conditions[status_rules.UNKNOWN])),
             signatory_count=count_of(ratifications.filter(conditions[status_rules.SIGNATORY])),
+            in_force_count=count_of(
+                ratifications.filter(not_withdrawn, entry_into_force_on__lte=day)
+            ),
+            in_force_unknown_count=count_of(
+                ratifications.filter(
+                    conditions[status_rules.PARTY] & treaty_may_be_in_force,
+                    entry_into_force_on__isnull=True,
+                )
+            ),
             article_count=count_of(articles_model().objects.filter(treaty=OuterRef("pk"))),
         ).order_by("position", "slug")
 
@@ -155,6 +175,13 @@ class Treaty(models.Model):
         help_text=(
             "Where the rule comes from when the treaty's final clauses are not in the data "
             "(a source that states it)."
+        ),
+    )
+    statements_flags_source = models.TextField(
+        blank=True,
+        help_text=(
+            "The sources that say which participants made reservations or declarations (the "
+            "records' 'statements flagged'), in words."
         ),
     )
     statements_complete_as_at = models.DateField(
@@ -356,6 +383,15 @@ class SourceKind(models.TextChoices):
     DEPOSITARY = "depositary", "Depositary (or a copy of its record)"
     SECONDARY = "secondary", "Secondary source"
     NEWS = "news", "News report"
+
+
+class StatementsKnown(models.TextChoices):
+    """What the knowledge base knows of a record's reservations and declarations."""
+
+    RECORDED = "recorded", "Texts recorded"
+    REPORTED = "reported", "Made according to a source; the texts are not in the knowledge base"
+    NONE = "none", "None, according to a source that lists every statement"
+    UNKNOWN = "unknown", "Not known"
 
 
 # Conditions on ratification records that pages, checks and exports share (the status rules in
@@ -600,6 +636,49 @@ class Ratification(models.Model):
     @status.setter
     def status(self, value):
         self.__dict__["status"] = value
+
+    @property
+    def statements_known(self):
+        """``StatementsKnown``: texts recorded; made according to a source, texts missing;
+        none, where a source that lists every statement (the treaty's
+        ``statements_complete_as_at``) is this record's source and lists none; else unknown.
+        Reads ``statements`` and ``treaty``: prefetch them for lists."""
+        if self.statements.all():
+            return StatementsKnown.RECORDED
+        if self.statements_flagged:
+            return StatementsKnown.REPORTED
+        complete = self.treaty.statements_complete_as_at
+        if complete and self.source_as_at == complete:
+            return StatementsKnown.NONE
+        return StatementsKnown.UNKNOWN
+
+    @property
+    def statements_known_as_at(self):
+        """The date a "none" holds at (the complete source's date); None otherwise."""
+        if self.statements_known == StatementsKnown.NONE:
+            return self.treaty.statements_complete_as_at
+        return None
+
+    @property
+    def statements_known_text(self):
+        """In words, for a page: what is known of this record's statements, and from where."""
+        known = self.statements_known
+        if known == StatementsKnown.RECORDED:
+            count = len(self.statements.all())
+            return f"{count} text{'s' if count != 1 else ''} recorded"
+        if known == StatementsKnown.REPORTED:
+            source = self.treaty.statements_flags_source
+            where = f" ({source})" if source else ""
+            return (
+                "made reservations or declarations according to a source"
+                f"{where}; their texts are not in the knowledge base"
+            )
+        if known == StatementsKnown.NONE:
+            return (
+                f"none as at {self.treaty.statements_complete_as_at:%-d %B %Y}, according to "
+                "the depositary's record of that date, which lists every statement"
+            )
+        return "not known: no source read lists this participant's statements"
 
     @property
     def is_bound(self):

@@ -270,10 +270,35 @@ class TreatyParticipation:
 
     @cached_property
     def counts(self):
+        """Per status as at the date, plus ``in_force`` (entry into force reached, known) and
+        ``in_force_unknown`` (parties that day whose entry into force is not known, the treaty
+        itself being in force by then or its date unknown)."""
         counts = {status: 0 for status, _ in status_rules.CHOICES}
+        counts.update(in_force=0, in_force_unknown=0)
+        day, _current = status_rules.resolve(self.as_of)
+        treaty_in_force = self.treaty.entry_into_force_on
         for record in self.records:
-            counts[record.status_at(self.as_of)] += 1
+            status = record.status_at(self.as_of)
+            counts[status] += 1
+            if status != status_rules.PARTY:
+                continue
+            if record.entry_into_force_on is not None:
+                counts["in_force"] += record.entry_into_force_on <= day
+            elif treaty_in_force is None or treaty_in_force <= day:
+                counts["in_force_unknown"] += 1
         return counts
+
+    @property
+    def before_the_treaty(self):
+        """The date asked for comes before the treaty was adopted: nothing to show."""
+        first = self.treaty.in_existence_from
+        return self.as_of is not None and first is not None and self.as_of < first
+
+    @property
+    def treaty_not_yet_in_force(self):
+        in_force = self.treaty.entry_into_force_on
+        day, _current = status_rules.resolve(self.as_of)
+        return in_force is not None and day < in_force
 
     @cached_property
     def undated_parties(self):

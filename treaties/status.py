@@ -57,8 +57,8 @@ def _raw_conditions(as_of, prefix):
         return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
 
     undated_consent = q(consent_on__isnull=True) & ~q(consent_kind="")
-    signed_on_unknown_date = (
-        q(consent_kind__in=AFTER_SIGNATURE, signature_on__isnull=True) & q(consent_on__gt=day)
+    signed_on_unknown_date = q(consent_kind__in=AFTER_SIGNATURE, signature_on__isnull=True) & q(
+        consent_on__gt=day
     )
     in_existence = ~(
         q(treaty__adopted_on__gt=day)

@@ -1,12 +1,13 @@
 """The article page: the official text laid out by paragraph with anchors, its place in the
 treaty, related provisions side by side, statements, and a ready citation with downloads."""
 
+import datetime
 import json
 
 import pytest
 
 from provisions.citations import layout
-from tests.factories import ProvisionFactory, StatementFactory, TopicFactory
+from tests.factories import ProvisionFactory, RatificationFactory, StatementFactory, TopicFactory
 from tests.queries import assert_flat
 
 UNTOC_2 = (
@@ -186,11 +187,40 @@ class TestArticlePage:
         declaration.provisions.add(article)
         page = client.get(URL).content.decode()
         statements = page[page.index("Reservations and declarations on this article") :]
-        assert "<strong>2</strong> participants made reservations or declarations" in statements
+        assert (
+            "Texts in the knowledge base name this article for <strong>2</strong> participants"
+            in (statements)
+        )
+        assert "not necessarily every statement made" in statements
         assert "1 with a reservation, 1 with a declaration" in statements
         assert "Reservia" in statements and "art. 6(3)" in statements
         assert "paragraph 3 &lt;b&gt;." in statements
         assert "Declaria" in statements and "date not known" in statements
+
+    def test_what_is_known_of_the_treaty_statements_is_told_in_three_states(self, client, article):
+        treaty = article.treaty
+        treaty.statements_complete_as_at = datetime.date(2018, 1, 15)
+        treaty.statements_flags_source = "the Dutch treaty database's list"
+        treaty.save()
+        with_text = StatementFactory(ratification__treaty=treaty, kind="reservation")
+        with_text.provisions.add(article)
+        RatificationFactory(treaty=treaty, participant__name="Flaggia", statements_flagged=True)
+        RatificationFactory(treaty=treaty, source_as_at=datetime.date(2018, 1, 15))
+        RatificationFactory(treaty=treaty, source_as_at=None)
+        RatificationFactory(treaty=treaty, source_as_at=datetime.date(2014, 1, 27))
+        page = client.get(URL).content.decode()
+        known = page[page.index('id="statement-coverage"') :]
+        assert "Texts recorded for <strong>1</strong> of the 5 participants" in known
+        assert "<strong>1</strong> more made reservations or declarations according to a " in known
+        assert "(the Dutch treaty database&#x27;s list)" in known and "Flaggia" in known
+        assert "<strong>1</strong> had made none as at" in known and "15 January 2018" in known
+        assert "For <strong>2</strong> nothing is known" in known
+
+    def test_no_text_naming_the_article_is_not_said_to_be_none(self, client, article):
+        page = client.get(URL).content.decode()
+        statements = page[page.index("Reservations and declarations on this article") :]
+        assert "No statement text in the knowledge base names this article" in statements
+        assert "That does not mean none was made" in statements
 
     def test_missing_official_text_and_heading_are_said_plainly(self, client, protocol):
         ProvisionFactory(

@@ -64,10 +64,13 @@ def test_actip_gaps_are_shown_as_gaps(client):
     assert contents.count("Official text not yet available") == 27
 
 
-def test_statements_on_a_real_article_are_counted(client):
+def test_statements_on_a_real_article_are_counted_as_texts_not_as_every_statement(client):
     page = client.get("/treaties/untoc/articles/35/").content.decode()
-    assert "made reservations or declarations on this article" in page
+    assert "Texts in the knowledge base name this article for <strong>2</strong>" in page
+    assert "not necessarily every statement made" in page
     assert "Algeria" in page
+    known = page[page.index('id="statement-coverage"') :]
+    assert "For <strong>187</strong> nothing is known" in known
 
 
 def test_compare_shows_every_concordance_topic(client):

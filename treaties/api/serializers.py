@@ -18,6 +18,7 @@ from treaties.models import (
     Ratification,
     Statement,
     StatementKind,
+    StatementsKnown,
     Treaty,
     articles_model,
 )
@@ -36,7 +37,26 @@ class TreatySerializer(serializers.ModelSerializer):
     )
     article_count = serializers.IntegerField(read_only=True, help_text="Articles in the data.")
     party_count = serializers.IntegerField(
-        read_only=True, help_text="Parties (as at as_of, today by default)."
+        read_only=True,
+        help_text=(
+            "Parties known to have consented to be bound (as at as_of, today by default): the "
+            "lower bound; up to party_count + unknown_count."
+        ),
+    )
+    unknown_count = serializers.IntegerField(
+        read_only=True,
+        help_text=(
+            "Participants whose status as at as_of is not known (a date of consent or of "
+            "signature the sources do not give): each may or may not have been a party."
+        ),
+    )
+    in_force_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Parties for which the treaty had entered into force (as at as_of), known.",
+    )
+    in_force_unknown_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Parties (as at as_of) for which the date of entry into force is not known.",
     )
     signatory_count = serializers.IntegerField(
         read_only=True, help_text="Signatories not (yet) bound (as at as_of, today by default)."
@@ -68,11 +88,17 @@ class TreatySerializer(serializers.ModelSerializer):
             "treaty_series",
             "entry_into_force_rule",
             "entry_into_force_provision",
+            "entry_into_force_rule_source",
             "status_as_at",
             "status_note",
+            "statements_flags_source",
+            "statements_complete_as_at",
             "sources",
             "article_count",
             "party_count",
+            "unknown_count",
+            "in_force_count",
+            "in_force_unknown_count",
             "signatory_count",
             "provisions_url",
             "ratifications_url",
@@ -287,6 +313,19 @@ class RatificationSerializer(ModelValidationMixin, serializers.ModelSerializer):
     statements = StatementSummarySerializer(
         many=True, read_only=True, help_text="Reservations, declarations and other statements."
     )
+    statements_known = serializers.ChoiceField(
+        choices=StatementsKnown.choices,
+        read_only=True,
+        help_text=(
+            "What is known of this record's statements: 'recorded' (texts in 'statements'), "
+            "'reported' (a source says some were made; texts not in the knowledge base), "
+            "'none' (a source that lists every statement, as at statements_known_as_at, lists "
+            "none), 'unknown' (no source read says)."
+        ),
+    )
+    statements_known_as_at = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The date a 'none' holds at; null otherwise."
+    )
 
     class Meta:
         model = Ratification
@@ -303,17 +342,22 @@ class RatificationSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "signature_on",
             "consent_kind",
             "consent_on",
+            "consent_not_after",
             "entry_into_force_on",
             "entry_into_force_basis",
             "withdrawal_notified_on",
             "withdrawal_effective_on",
             "status",
             "statements_flagged",
+            "statements_known",
+            "statements_known_as_at",
             "reservations_count",
             "declarations_count",
             "statements",
             "source_url",
             "source_kind",
+            "source_as_at",
+            "via_url",
             "note",
             "created_at",
             "modified_at",
