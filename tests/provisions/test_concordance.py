@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from catalogue.loader import DataError, DataSet, load
 from common.history import grouped_history
-from provisions import columns
+from provisions import checks, columns
 from provisions.models import ConcordanceFinding, Topic
 from treaties.models import Treaty
 from treaties.roles import EDITORS
@@ -167,3 +167,14 @@ def test_an_editor_records_a_finding_in_the_admin_and_it_is_checked(client):
     assert finding.history.first().history_user == editor
     page = client.get("/compare/").content.decode()
     assert cells(page, "civil-society")["UNTOC"][0] == "no_provision"
+
+
+def test_check_data_reports_findings_the_data_contradicts(client):
+    topic = Topic.objects.get(slug="non-punishment")
+    ConcordanceFinding.objects.create(
+        topic=topic, treaty=Treaty.objects.get(slug="asean-actip"), by="Someone"
+    )
+    page = cells(client.get("/compare/").content.decode(), "non-punishment")
+    assert page["ACTIP"][0] == "listed"  # the articles win over a contradicted finding
+    rules = {finding.rule for finding in checks.concordance_findings()}
+    assert rules == {"concordance-finding-contradicted", "concordance-finding-without-text"}
