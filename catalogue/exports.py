@@ -44,7 +44,9 @@ columns as the site's other CSVs and the API's ?format=csv):
                      (id: the statement's identifier in the API)
 - provisions.csv     every article with its official text, pillars and related articles
 - pillars.csv        the four pillars
-- topics.csv         the concordance: subjects and the articles on each
+- topics.csv         the concordance: subjects and the articles on each; states says, per
+                     instrument, listed, no_provision (an editor's finding, credited in
+                     no_provision_findings), text_not_available or not_reviewed
 
 A party whose date of consent is not known has consent_kind set and consent_on empty
 (consent_date_note = "date not known"). Nothing in the data set is guessed.
@@ -79,16 +81,7 @@ def collect(on=None):
         .order_by("treaty__position", "sort_key")
     )
     pillars = list(Pillar.objects.order_by("position"))
-    topics = list(
-        Topic.objects.prefetch_related(
-            Prefetch(
-                "provisions",
-                queryset=Provision.objects.select_related("treaty").order_by(
-                    "treaty__position", "sort_key"
-                ),
-            )
-        ).order_by("position")
-    )
+    topics = list(Topic.objects.for_csv().order_by("position"))
     return {
         "exported_on": on,
         "treaties": treaties,

@@ -20,7 +20,7 @@ from django.db import models, transaction
 
 from common.history import grouped_history
 from provisions import services as provision_services
-from provisions.models import Pillar, Provision, Topic
+from provisions.models import ConcordanceFinding, Pillar, Provision, Topic
 from treaties import services as record_services
 from treaties.models import (
     ConsentKind,
@@ -380,6 +380,7 @@ class DataSet:
                         self.problems.append(
                             f"{where}: topic {topic.get('slug')}: {slug} has no article {number}"
                         )
+        self.check_findings(where)
         codes = {row["code"] for rows in self.status_rows.values() for row in rows}
         where = self.path("curation", "ratification_notes.json")
         for note in self.curation["notes"]:
@@ -398,6 +399,37 @@ class DataSet:
                     "party whose date of consent is not known"
                 )
         self.participant_codes = codes
+
+    def check_findings(self, where):
+        """Findings that an instrument has no provision on a topic (``no_provision``): credited,
+        dated, and only for an instrument whose full text is in the data and that the topic
+        does not list."""
+        credit = self.curation["concordance"].get("findings", {})
+        self.curation["concordance"]["findings_on"] = parse_date(
+            credit.get("recorded_on", ""), where, self.problems
+        )
+        findings = [
+            t for t in self.curation["concordance"].get("topics", []) if "no_provision" in t
+        ]
+        if findings and not (credit.get("by") or "").strip():
+            self.problems.append(f"{where}: findings.by must say who made the findings")
+        if findings and not credit.get("recorded_on"):
+            self.problems.append(f"{where}: findings.recorded_on must date the findings")
+        for topic in findings:
+            for slug in topic["no_provision"]:
+                articles = self.treaties.get(slug, {}).get("articles")
+                if articles is None:
+                    self.problems.append(f"{where}: topic {topic['slug']}: no treaty {slug}")
+                elif slug in topic.get("provisions", {}):
+                    self.problems.append(
+                        f"{where}: topic {topic['slug']}: {slug} has articles listed and a "
+                        "finding that it has none"
+                    )
+                elif not articles or any(a["text_incomplete"] for a in articles):
+                    self.problems.append(
+                        f"{where}: topic {topic['slug']}: the text of {slug} is not in the data "
+                        "in full, so no finding that it has no such provision can be made"
+                    )
 
 
 class Loader:
@@ -506,7 +538,7 @@ class Loader:
         pillars = self.load_pillars()
         treaties = self.load_treaties()
         provisions = self.load_provisions(treaties, pillars)
-        self.load_topics(provisions)
+        self.load_topics(provisions, treaties)
         participants = self.load_participants()
         ratifications = self.load_ratifications(treaties, participants)
         self.load_statements(ratifications, provisions)
@@ -566,7 +598,7 @@ class Loader:
                     self.report.count("pillar tags", "updated")
         return provisions
 
-    def load_topics(self, provisions):
+    def load_topics(self, provisions, treaties):
         concordance = str(self.data.path("curation", "concordance.json"))
         for position, entry in enumerate(self.data.curation["concordance"]["topics"], start=1):
             topic = self.upsert(
@@ -588,6 +620,38 @@ class Loader:
             for provision in members:
                 others = [p for p in members if p.treaty_id != provision.treaty_id]
                 self.set_many("related provisions", provision, "related", others, concordance)
+            self.load_findings(topic, entry.get("no_provision", {}), treaties, concordance)
+
+    def load_findings(self, topic, notes, treaties, concordance):
+        """The editors' findings that an instrument has no provision on the topic, like the
+        topic's articles: created when missing, not created again once an editor deleted one
+        (remembered as the topic's ``findings``); their fields kept as any record's."""
+        if not notes:
+            return
+        credit = self.data.curation["concordance"]["findings"]
+        shipped = [treaties[slug] for slug in notes]
+        present = {
+            treaty.pk
+            for treaty in shipped
+            if self.existing(ConcordanceFinding, {"topic": topic, "treaty": treaty}) is not None
+        }
+        adding = set(
+            self.memory.links_to_add(
+                topic, "findings", present, [t.pk for t in shipped], self.relative(concordance)
+            )
+        )
+        for treaty in shipped:
+            if treaty.pk in present or treaty.pk in adding:
+                self.upsert(
+                    ConcordanceFinding,
+                    {"topic": topic, "treaty": treaty},
+                    {
+                        "by": credit["by"],
+                        "recorded_on": self.data.curation["concordance"]["findings_on"],
+                        "note": notes[treaty.slug],
+                    },
+                    source=concordance,
+                )
 
     def load_participants(self):
         countries = country_data()

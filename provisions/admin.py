@@ -10,7 +10,7 @@ from common.admin import EditorialAdmin, ImportForm
 from treaties.admin import provisions_field
 
 from . import columns, services
-from .models import Pillar, Provision, Topic
+from .models import ConcordanceFinding, Pillar, Provision, Topic
 
 
 class CompletenessFilter(admin.SimpleListFilter):
@@ -230,15 +230,61 @@ class PillarAdmin(EditorialAdmin):
         return obj.provision_count
 
 
+class FindingForm(forms.ModelForm):
+    """A finding of no corresponding provision, checked against the topic's articles and the
+    completeness of the instrument's text (``services.finding_problems``)."""
+
+    class Meta:
+        model = ConcordanceFinding
+        fields = ("topic", "treaty", "by", "recorded_on", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        topic = cleaned.get("topic") or getattr(self.instance, "topic", None)
+        treaty = cleaned.get("treaty")
+        if topic is not None and topic.pk and treaty is not None:
+            for problem in services.finding_problems(topic, treaty):
+                self.add_error(None, problem)
+        return cleaned
+
+
+class FindingInline(admin.StackedInline):
+    """A topic's findings that an instrument has no corresponding provision."""
+
+    model = ConcordanceFinding
+    form = FindingForm
+    extra = 0
+    fields = ("treaty", "by", "recorded_on", "note")
+    verbose_name = "finding of no corresponding provision"
+    verbose_name_plural = (
+        "findings of no corresponding provision (only where an editor read the full text)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("treaty", "topic")
+
+
+@admin.register(ConcordanceFinding)
+class ConcordanceFindingAdmin(EditorialAdmin):
+    """Findings that an instrument has no provision on a topic: the only cells the comparison
+    shows as "No corresponding provision"."""
+
+    form = FindingForm
+    list_display = ("topic", "treaty", "by", "recorded_on", "modified_at")
+    list_filter = ("treaty",)
+    list_select_related = ("topic", "treaty")
+    search_fields = ("topic__name", "topic__slug", "treaty__short_title", "by", "note")
+    autocomplete_fields = ("topic", "treaty")
+    readonly_fields = ("modified_at",)
+
+
 @admin.register(Topic)
 class TopicAdmin(EditorialAdmin):
     csv_spec = columns.TOPIC
+    inlines = [FindingInline]
 
     def csv_queryset(self, queryset):
-        articles = Provision.objects.select_related("treaty").order_by(
-            "treaty__position", "sort_key"
-        )
-        return queryset.prefetch_related(Prefetch("provisions", queryset=articles))
+        return queryset.for_csv()
 
     list_display = ("name", "slug", "position", "provision_count")
     list_editable = ("position",)

@@ -15,3 +15,5 @@ class ProvisionsConfig(AppConfig):
         tracking.track_link(provision.get_field("pillars"), both_sides=True)
         tracking.track_link(provision.get_field("related"), both_sides=True)
         tracking.track_link(self.get_model("Topic")._meta.get_field("provisions"))
+        # A finding of no corresponding provision shows on its topic.
+        tracking.track_parent(self.get_model("ConcordanceFinding"), "topic")

@@ -3,6 +3,7 @@
 export and the API's ``?format=csv``."""
 
 from common.csvfiles import Column, Spec
+from provisions.models import CellState
 from treaties.columns import _, article_id
 
 # Reads the article's treaty, pillars and related articles (``Provision.objects.for_csv()``).
@@ -27,10 +28,30 @@ PILLAR = Spec(
     Column("modified_at", _(lambda obj: obj.modified_at)),
 )
 
+
+def finding_credit(finding):
+    """Who made a finding, and when: 'Treaty KB editors (...), 2026-12-01'."""
+    when = finding.recorded_on.isoformat() if finding.recorded_on else ""
+    return f"{finding.by}, {when}" if when else finding.by
+
+
+def no_provision_findings(topic):
+    """'<treaty-slug>=<who>, <date>' for each instrument an editor found to have no provision."""
+    return [
+        f"{cell.treaty.slug}={finding_credit(cell.finding)}"
+        for cell in topic.cells
+        if cell.state == CellState.NO_PROVISION
+    ]
+
+
 TOPIC = Spec(
     Column("slug", _(lambda t: t.slug)),
     Column("name", _(lambda t: t.name)),
     Column("description", _(lambda t: t.description)),
     Column("provisions", _(lambda t: [article_id(p) for p in t.provisions.all()])),
+    # Read from ``Topic.objects.for_csv()``: each instrument's state on the topic, and who
+    # found that an instrument has no corresponding provision.
+    Column("states", _(lambda t: [f"{c.treaty.slug}={c.state}" for c in t.cells])),
+    Column("no_provision_findings", _(lambda t: no_provision_findings(t))),
     Column("modified_at", _(lambda obj: obj.modified_at)),
 )

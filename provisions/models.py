@@ -2,6 +2,7 @@
 links corresponding articles across the instruments."""
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, router, transaction
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from common.history import TrackedHistory
@@ -52,6 +54,133 @@ class Pillar(models.Model):
         return reverse("provisions:pillar_detail", kwargs={"slug": self.slug})
 
 
+class CellState(models.TextChoices):
+    """What the knowledge base knows about one instrument on one topic of the concordance."""
+
+    LISTED = "listed", "Provisions listed"
+    NO_PROVISION = "no_provision", "No corresponding provision (an editor's finding)"
+    TEXT_NOT_AVAILABLE = (
+        "text_not_available",
+        "Not known: the text is not available in full in the knowledge base",
+    )
+    NOT_REVIEWED = "not_reviewed", "Not reviewed: no provision listed and no finding recorded"
+
+
+@dataclass
+class Cell:
+    """One instrument on one topic: the provisions listed, or else the editors' finding that
+    it has none, or else why the knowledge base cannot say (``state``)."""
+
+    treaty: Treaty
+    provisions: list
+    finding: "ConcordanceFinding | None"
+    text_complete: bool
+
+    @property
+    def state(self):
+        if self.provisions:
+            return CellState.LISTED
+        if self.finding is not None:
+            return CellState.NO_PROVISION
+        if not self.text_complete:
+            return CellState.TEXT_NOT_AVAILABLE
+        return CellState.NOT_REVIEWED
+
+    @property
+    def explanation(self):
+        """The state in a sentence about this instrument (pages and CSVs)."""
+        name = self.treaty.short_title or self.treaty.slug
+        state = self.state
+        if state == CellState.LISTED:
+            if self.text_complete:
+                return ""
+            return (
+                f"The text of {name} is not available in full in the knowledge base: other "
+                "articles may correspond too."
+            )
+        if state == CellState.NO_PROVISION:
+            when = self.finding.recorded_on.isoformat() if self.finding.recorded_on else ""
+            return f"Finding of {self.finding.by}" + (f", {when}" if when else "") + "."
+        if state == CellState.TEXT_NOT_AVAILABLE:
+            return f"The text of {name} is not available in full in the knowledge base."
+        return f"No article of {name} is listed, and no editor has recorded that it has none."
+
+
+def text_completeness(treaties):
+    """{treaty pk: whether the knowledge base has its full text} in one query: a treaty has
+    it when it has articles and none is marked incomplete."""
+    rows = (
+        Treaty.objects.filter(pk__in=[t.pk for t in treaties])
+        .annotate(
+            article_count=Count("provisions"),
+            incomplete_count=Count("provisions", filter=Q(provisions__text_incomplete=True)),
+        )
+        .values_list("pk", "article_count", "incomplete_count")
+    )
+    complete = {pk: bool(articles) and not incomplete for pk, articles, incomplete in rows}
+    return {t.pk: complete.get(t.pk, False) for t in treaties}
+
+
+def attach_cells(topics, treaties):
+    """Give each topic ``cells``: one ``Cell`` per treaty, in the order given. The topics'
+    ``provisions`` (with their treaty) and ``findings`` are read prefetched: one more query,
+    whatever the number of topics."""
+    complete = text_completeness(treaties)
+    for topic in topics:
+        findings = {finding.treaty_id: finding for finding in topic.findings.all()}
+        listed = list(topic.provisions.all())
+        topic.cells = [
+            Cell(
+                treaty=treaty,
+                provisions=[p for p in listed if p.treaty_id == treaty.pk],
+                finding=findings.get(treaty.pk),
+                text_complete=complete[treaty.pk],
+            )
+            for treaty in treaties
+        ]
+    return topics
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_csv(self):
+        """Topics with their articles, findings and ``cells`` (``attach_cells``) for the core
+        instruments and every other instrument with an article listed or a finding recorded:
+        what the CSV spec reads (``provisions.columns.TOPIC``), in a fixed number of queries."""
+        clone = self.prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.select_related("treaty").order_by(
+                    "treaty__position", "sort_key"
+                ),
+            ),
+            Prefetch("findings", queryset=ConcordanceFinding.objects.select_related("treaty")),
+        )
+        clone._with_cells = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_cells = getattr(self, "_with_cells", False)
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if (
+            not fetched
+            and getattr(self, "_with_cells", False)
+            and self._iterable_class is (models.query.ModelIterable)
+        ):
+            treaties = {t.pk: t for t in Treaty.objects.featured()}
+            for topic in self._result_cache:
+                for provision in topic.provisions.all():
+                    treaties.setdefault(provision.treaty_id, provision.treaty)
+                for finding in topic.findings.all():
+                    treaties.setdefault(finding.treaty_id, finding.treaty)
+            ordered = sorted(treaties.values(), key=lambda t: (t.position, t.slug))
+            attach_cells(self._result_cache, ordered)
+
+
 class Topic(models.Model):
     """A row of the concordance: a subject (definitions, criminalisation, ...) and the
     provisions of each instrument that deal with it."""
@@ -70,6 +199,7 @@ class Topic(models.Model):
         auto_now=True, help_text="Last change to this topic or to the articles it lists."
     )
 
+    objects = TopicQuerySet.as_manager()
     history = TrackedHistory(m2m_fields=["provisions"])
 
     class Meta:
@@ -86,6 +216,70 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('provisions:compare')}#{self.slug}"
+
+
+class ConcordanceFinding(models.Model):
+    """An editor's finding that an instrument has NO provision corresponding to a topic of the
+    concordance, with who made it and when. A cell of the comparison says "No corresponding
+    provision" only where such a finding is recorded (``provisions.concordance``): an instrument
+    merely missing from a topic is "not reviewed", or "not known" when its text is not in the
+    knowledge base in full."""
+
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        help_text="The subject of the concordance.",
+    )
+    treaty = models.ForeignKey(
+        "treaties.Treaty",
+        on_delete=models.CASCADE,
+        related_name="concordance_findings",
+        help_text="The instrument found to have no provision on the subject.",
+    )
+    by = models.CharField(
+        max_length=200,
+        help_text=(
+            "Who made the finding, as it is credited, e.g. 'Treaty KB editors (concordance "
+            "review, December 2026)'."
+        ),
+    )
+    note = models.TextField(
+        blank=True, help_text="What was checked, or the closest provisions and why they differ."
+    )
+    recorded_on = models.DateField(
+        default=timezone.localdate, help_text="When the finding was made."
+    )
+    modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this finding.")
+
+    history = TrackedHistory()
+
+    class Meta:
+        ordering = ["topic__position", "topic__slug", "treaty__position", "treaty__slug"]
+        verbose_name = "finding of no corresponding provision"
+        verbose_name_plural = "findings of no corresponding provision"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "treaty"], name="one_concordance_finding_per_topic_and_treaty"
+            ),
+            models.CheckConstraint(condition=~Q(by=""), name="concordance_finding_has_author"),
+        ]
+        indexes = [models.Index(fields=["modified_at"], name="finding_modified_idx")]
+
+    def __str__(self):
+        return f"{self.treaty}: no provision on {self.topic}"
+
+    def natural_key(self):
+        return (*self.topic.natural_key(), *self.treaty.natural_key())
+
+    natural_key.dependencies = ["provisions.topic", "treaties.treaty"]
+
+    def get_absolute_url(self):
+        return self.topic.get_absolute_url()
+
+    def clean(self):
+        if not (self.by or "").strip():
+            raise ValidationError({"by": "Say who made the finding."})
 
 
 def article_sort_key(number):

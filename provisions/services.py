@@ -12,7 +12,7 @@ from common.history import grouped_history
 from common.imports import CHANGE, REJECT, UNCHANGED, ImportReport, RowOutcome, read_csv
 from common.tracking import add_links
 
-from .models import Pillar, Provision
+from .models import Pillar, Provision, text_completeness
 
 TAG_COLUMNS = ["treaty_slug", "number", "pillars"]
 ADD, REPLACE = "add", "replace"
@@ -33,6 +33,26 @@ def related_problems(provision, others, treaty=None):
                 f"{other} is an article of the same treaty: related articles are the "
                 "corresponding articles of the other instruments."
             )
+    return problems
+
+
+def finding_problems(topic, treaty):
+    """Why an editor cannot record that ``treaty`` has no provision on ``topic``: the topic
+    lists an article of it, or its text is not in the knowledge base in full (a finding of
+    absence needs the whole text read). The admin's forms and ``check_data`` ask it."""
+    problems = []
+    listed = topic.provisions.filter(treaty=treaty).order_by("sort_key")
+    if listed:
+        names = ", ".join(f"art. {p.number}" for p in listed)
+        problems.append(
+            f"{topic} lists {names} of {treaty.short_title}: remove the articles first, or "
+            "record no finding."
+        )
+    if not text_completeness([treaty])[treaty.pk]:
+        problems.append(
+            f"The text of {treaty.short_title} is not available in full in the knowledge base: "
+            "a finding that it has no corresponding provision needs the whole text read."
+        )
     return problems
 
 

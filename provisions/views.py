@@ -16,7 +16,16 @@ from . import citations
 from .citations import layout
 from .filters import ProvisionFilterSet
 from .highlight import excerpt_with_highlights, safe_headline
-from .models import Pillar, Provision, Topic, division_anchor, search_words
+from .models import (
+    CellState,
+    ConcordanceFinding,
+    Pillar,
+    Provision,
+    Topic,
+    attach_cells,
+    division_anchor,
+    search_words,
+)
 from .pillars import ordered_pillars, pillar_table
 
 MAX_QUERY_LENGTH = 200
@@ -148,20 +157,17 @@ class CompareView(TemplateView):
             .order_by("treaty__position", "sort_key")
         )
         topics = Topic.objects.order_by("position", "slug").prefetch_related(
-            Prefetch("provisions", queryset=provisions)
+            Prefetch("provisions", queryset=provisions),
+            Prefetch("findings", queryset=ConcordanceFinding.objects.filter(treaty__in=chosen)),
         )
-        rows, hidden = [], 0
-        for topic in topics:
-            cells = [
-                [provision for provision in topic.provisions.all() if provision.treaty_id == t.pk]
-                for t in chosen
-            ]
+        rows, hidden = [], []
+        for topic in attach_cells(list(topics), chosen):
             for provision in topic.provisions.all():
                 provision.units = layout(provision.text)
-            if not any(cells):
-                hidden += 1
-                continue
-            rows.append({"topic": topic, "cells": list(zip(chosen, cells, strict=True))})
+            if any(cell.state == CellState.LISTED for cell in topic.cells):
+                rows.append(topic)
+            else:
+                hidden.append(topic)
         chosen_slugs = {treaty.slug for treaty in chosen}
         return super().get_context_data(
             treaties=treaties,

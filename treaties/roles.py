@@ -19,6 +19,8 @@ EDITOR_ACTIONS = {
     ("provisions", "provision"): ("view", "change"),
     ("provisions", "pillar"): ("view", "change"),
     ("provisions", "topic"): ("view", "add", "change", "delete"),
+    # That an instrument has no provision on a topic: an editor records (or withdraws) it.
+    ("provisions", "concordancefinding"): ("view", "add", "change", "delete"),
     # Where the shipped data changed a field an editor had changed: editors decide.
     ("catalogue", "decision"): ("view", "change"),
 }

@@ -1,7 +1,13 @@
-"""Compare: instruments side by side, aligned on the concordance, gaps shown as gaps."""
+"""Compare: instruments side by side, aligned on the concordance; every cell says what is known:
+articles listed, no corresponding provision (an editor's finding, credited), not known (the
+text is not in the knowledge base in full) or not reviewed."""
+
+import datetime
+import re
 
 import pytest
 
+from provisions.models import ConcordanceFinding, Topic
 from tests.factories import ProvisionFactory, TopicFactory, TreatyFactory
 from tests.queries import assert_flat
 
@@ -27,23 +33,96 @@ def concordance(convention, protocol, regional):
     return definitions, jurisdiction
 
 
+def cells(page, slug):
+    """{column label: the cell's state and its text} of the row ``slug``."""
+    row = page[page.index(f'<tr id="{slug}">') :]
+    row = row[: row.index("</tr>")]
+    found = {}
+    for match in re.finditer(
+        r'<td data-label="([^"]*)" data-state="([^"]*)"[^>]*>(.*?)</td>', row, re.DOTALL
+    ):
+        text = " ".join(re.sub(r"<[^>]+>", " ", match[3]).split())
+        found[match[1]] = (match[2], text)
+    return found
+
+
 def test_all_instruments_are_compared_by_default_row_by_row(client, concordance):
     page = client.get("/compare/").content.decode()
     assert page.count('type="checkbox" name="treaty"') == 3
     assert page.count(" checked>") == 3
-    definitions = page[page.index('<tr id="definitions">') : page.index('<tr id="jurisdiction">')]
-    assert "Use of terms in the Protocol" in definitions
-    assert definitions.count("No corresponding provision") == 1  # the regional treaty
-    jurisdiction = page[page.index('<tr id="jurisdiction">') :]
-    assert jurisdiction.count("No corresponding provision") == 2
+    definitions = cells(page, "definitions")
+    assert definitions["The Protocol"][0] == "listed"
+    assert "Use of terms in the Protocol" in definitions["The Protocol"][1]
+    # The regional treaty has no article in the knowledge base: not known, never "none".
+    assert definitions["The Regional"] == (
+        "text_not_available",
+        "Not known : the text of The Regional is not available in full in the knowledge base.",
+    )
+    assert "No corresponding provision" not in page.split("</dl>", 1)[1]
 
 
-def test_chosen_instruments_only_and_rows_without_any_provision_left_out(client, concordance):
+def test_no_corresponding_provision_only_where_an_editor_found_it(client, concordance, protocol):
+    _definitions, jurisdiction = concordance
+    ConcordanceFinding.objects.create(
+        topic=jurisdiction,
+        treaty=protocol,
+        by="Treaty KB editors (concordance review, December 2026)",
+        recorded_on=datetime.date(2026, 12, 4),
+        note="Art. 1(2) applies the Convention's art. 15.",
+    )
+    page = client.get("/compare/").content.decode()
+    row = cells(page, "jurisdiction")
+    assert row["The Protocol"] == (
+        "no_provision",
+        "No corresponding provision Finding of Treaty KB editors (concordance review, "
+        "December 2026), 4 December 2026. Art. 1(2) applies the Convention&#x27;s art. 15.",
+    )
+    assert row["The Regional"][0] == "text_not_available"
+
+
+def test_a_complete_text_without_a_finding_is_not_reviewed(client, concordance, regional):
+    ProvisionFactory(treaty=regional, number="1")  # its whole text is in the knowledge base
+    page = client.get("/compare/").content.decode()
+    assert cells(page, "jurisdiction")["The Regional"] == (
+        "not_reviewed",
+        "Not reviewed : no article of The Regional is listed here, and no editor has recorded "
+        "that it has none.",
+    )
+
+
+def test_a_listed_article_of_an_incomplete_text_says_others_may_correspond(
+    client, concordance, regional
+):
+    definitions, _jurisdiction = concordance
+    definitions.provisions.add(
+        ProvisionFactory(treaty=regional, number="14"),
+        ProvisionFactory(treaty=regional, number="1", text="", text_incomplete=True),
+    )
+    state, text = cells(client.get("/compare/").content.decode(), "definitions")["The Regional"]
+    assert state == "listed"
+    assert "Art. 14" in text
+    assert "not available in full in the knowledge base: other articles may correspond too" in text
+
+
+def test_chosen_instruments_only_and_rows_without_any_provision_left_out(
+    client, concordance, regional
+):
+    _definitions, jurisdiction = concordance
+    ProvisionFactory(treaty=regional, number="1")
+    ConcordanceFinding.objects.create(topic=jurisdiction, treaty=regional, by="An editor")
     page = client.get("/compare/?treaty=protocol&treaty=regional").content.decode()
     assert '<th scope="col"><a href="/treaties/convention/">' not in page
     assert 'id="definitions"' in page
-    assert 'id="jurisdiction"' not in page
-    assert "1 subject of the concordance has no provision in the instruments chosen" in page
+    assert '<tr id="jurisdiction">' not in page
+    assert "1 subject of the concordance lists no article of the instruments chosen" in page
+    assert "has no provision in the instruments chosen" not in page
+    left_out = " ".join(
+        re.sub(r"<[^>]+>", " ", page[page.index('<li id="jurisdiction">') :]).split()
+    )
+    assert left_out.startswith(
+        "Jurisdiction : The Protocol: not reviewed; The Regional: no "
+        "corresponding provision (finding of An editor,"
+    )
 
 
 def test_unknown_or_too_few_instruments_are_explained(client, concordance):
@@ -61,8 +140,18 @@ def test_the_canonical_url_keeps_the_choice(client, concordance):
     )
 
 
-def test_compare_query_count_does_not_grow_with_the_data(client, grow, django_assert_num_queries):
-    assert_flat(client, grow, "/compare/", django_assert_num_queries)
+def test_compare_query_count_does_not_grow_with_the_data(
+    client, grow, regional, django_assert_num_queries
+):
+    def grow_with_findings(n):
+        grow(n)
+        for topic in Topic.objects.filter(findings__isnull=True):
+            ConcordanceFinding.objects.create(topic=topic, treaty=regional, by="An editor")
+
+    assert_flat(client, grow_with_findings, "/compare/", django_assert_num_queries)
     assert_flat(
-        client, grow, "/compare/?treaty=convention&treaty=protocol", django_assert_num_queries
+        client,
+        grow_with_findings,
+        "/compare/?treaty=convention&treaty=protocol",
+        django_assert_num_queries,
     )
