@@ -32,3 +32,10 @@ def test_every_page_footer_links_the_licences(client, path):
     assert '<a href="https://opensource.org/license/mit">MIT</a>' in footer
     assert 'href="/data/#licence"' in footer
 
+
+@pytest.mark.django_db
+def test_the_data_page_gives_the_attribution_line(client, settings):
+    settings.SITE_URL = "https://treatykb.example.org"
+    html = client.get("/data/").content.decode()
+    assert 'id="licence"' in html
+    assert "Treaty KB, https://treatykb.example.org/, data as at " in html
