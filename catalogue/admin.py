@@ -1,6 +1,7 @@
 """Decisions on the shipped data: where the data set changed a field an editor had changed too,
 both values side by side, and the two ways out ("Apply the shipped value", "Keep the editor's
-value"). A record's change form says when such a decision waits for it."""
+value"). A record's change form says when such a decision waits for it. The releases, read-only.
+"""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from common.admin import RECORD_NOTICES
 
 from . import services
 from .gaps import core_gaps, may_see_gaps
-from .models import Decision, DecisionState
+from .models import Decision, DecisionState, Release, ReleaseFile
 
 
 def show(value):
@@ -150,3 +151,53 @@ def gaps_view(request):
         "gaps": core_gaps().worklist(),
     }
     return TemplateResponse(request, "admin/treatykb/gaps.html", context)
+
+
+class ReleaseFileInline(admin.TabularInline):
+    model = ReleaseFile
+    fields = ("download_link", "size", "sha256")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("release").defer("content")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="file")
+    def download_link(self, release_file):
+        return format_html('<a href="{}">{}</a>', release_file.get_absolute_url(), release_file)
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """The kept downloads, one per day the data changed: made by the loader, ``make_release``
+    and the site itself, never by hand. Read-only; a superuser may delete one (its dated
+    address is then a 404 naming the nearest releases)."""
+
+    list_display = ("day", "file_summary", "digest", "created_at", "updated_at")
+    date_hierarchy = "day"
+    fields = ("day", "digest", "data_version", "created_at", "updated_at")
+    readonly_fields = fields
+    inlines = [ReleaseFileInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_files()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="files")
+    def file_summary(self, release):
+        return ", ".join(f"{f.format}: {f.size:,} bytes" for f in release.files.all())

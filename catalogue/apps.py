@@ -6,14 +6,18 @@ from common import caching
 
 class CatalogueConfig(AppConfig):
     """The whole collection, treaties with their articles: loading the data set (and keeping
-    editors' work through reloads), checking it, exporting it, and the pages that show both
-    (home, a treaty, the data page)."""
+    editors' work through reloads), checking it, exporting it and keeping each day's download
+    (releases), and the pages that show both (home, a treaty, the data page)."""
 
     name = "catalogue"
     verbose_name = "The collection"
 
     def ready(self):
         from .curation import forget
+        from .models import Release
+
+        # A release deleted (by a superuser) leaves the pages that list it.
+        post_delete.connect(caching.content_changed, sender=Release, dispatch_uid="release-gone")
 
         for model in caching.content_models():
             if not model._meta.auto_created:  # records, not their link tables

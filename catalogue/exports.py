@@ -5,22 +5,24 @@ Both carry the export date and, per treaty, the date its participant data is cur
 repeats its treaty's ``status_as_at`` so that a row read on its own still says how old it is.
 The derived status of each record is the status on the export date.
 
-A fixed number of queries, whatever the size of the data; the built archive is cached under
-the data version and the date (``archive_response``), so that the page's download link and the
-API's ``/api/v1/download/`` cost one build per change and day, not one per request.
+Both say under which licence the data is published (CC BY 4.0, ``LICENSE-DATA``) and how to
+attribute it: the README of the zip, and the JSON document's ``licence``.
+
+A fixed number of queries, whatever the size of the data. The files are built once per release
+(``catalogue.releases``): the download of each day the data changed is kept, byte for byte.
 """
 
 import datetime
+import hashlib
 import io
 import json
 import zipfile
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import timezone
 
 from common import csvfiles
-from common.caching import cached_aggregate
 from common.csvfiles import iso
 from provisions import columns as article_columns
 from provisions.models import Pillar, Provision, Topic
@@ -50,8 +52,51 @@ columns as the site's other CSVs and the API's ?format=csv):
 
 A party whose date of consent is not known has consent_kind set and consent_on empty
 (consent_date_note = "date not known"). Nothing in the data set is guessed.
-The same data as one JSON document: /data/download/treatykb-{date}.json
+The same data as one JSON document: {site}/data/download/treatykb-{date}.json
+This release stays downloadable at that address and {site}/data/download/treatykb-{date}.zip;
+{site}/data/ lists every release with its SHA-256 checksum.
+
+Licence
+-------
+The data set (the records, pillar tags, concordance and notes, and the data set as compiled)
+is published under the Creative Commons Attribution 4.0 International licence (CC BY 4.0):
+you may share and adapt it for any purpose, even commercially, if you give appropriate
+credit, link to the licence and say whether you made changes.
+Summary: {licence_url}
+Legal code: {legal_code}
+Attribute it as: {attribution}
+
+The official treaty texts are reproduced as their depositaries publish them, and statement
+texts as the depositaries and other sources named in the data publish them; the licence covers
+Treaty KB's compilation and curation of them. The software is MIT-licensed (LICENSE).
 """
+
+# The licence of the data (LICENSE-DATA), as every download states it.
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "legal_code": "https://creativecommons.org/licenses/by/4.0/legalcode.en",
+}
+
+
+def site_url():
+    return settings.SITE_URL.rstrip("/")
+
+
+def attribution(on):
+    """The line to credit the data with, as at the export date ``on``."""
+    return f"Treaty KB, {site_url()}/, data as at {on.isoformat()}, CC BY 4.0"
+
+
+def readme(on):
+    return README.format(
+        date=on.isoformat(),
+        site=site_url(),
+        licence_url=LICENCE["url"],
+        legal_code=LICENCE["legal_code"],
+        attribution=attribution(on),
+    )
 
 
 def collect(on=None):
@@ -125,7 +170,7 @@ def build_zip(data):
     folder = f"treatykb-{on}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{folder}/README.txt", README.format(date=on))
+        archive.writestr(f"{folder}/README.txt", readme(data["exported_on"]))
         for name, header, rows in tables(data):
             archive.writestr(f"{folder}/{name}.csv", csvfiles.csv_text(header, rows))
     return buffer.getvalue()
@@ -136,6 +181,7 @@ def build_document(data):
     document = {
         "title": "Treaty KB data set",
         "exported_on": data["exported_on"].isoformat(),
+        "licence": {**LICENCE, "attribution": attribution(data["exported_on"])},
         "status_rules": (
             "status is derived on exported_on from the dates: "
             + ", ".join(f"{key} ({label})" for key, label in status_rules.CHOICES)
@@ -157,27 +203,41 @@ def build_document(data):
     return document
 
 
-def build_json(data):
-    return json.dumps(build_document(data), ensure_ascii=False, indent=1).encode("utf-8")
-
-
 FORMATS = {"zip": "application/zip", "json": "application/json"}
+
+# What a document holds because of its export date, not because of the data: left out of the
+# data's digest, so that the same data exported on two days has the same digest.
+DATED_KEYS = ("exported_on", "licence")
+DERIVED_ON_THE_DAY = {"ratifications": ("status", "status_on")}
 
 
 def file_name(on, fmt):
     return f"treatykb-{on.isoformat()}.{fmt}"
 
 
-def build(fmt, on):
+def sha256(body):
+    return hashlib.sha256(body).hexdigest()
+
+
+def data_digest(document):
+    """SHA-256 of the data a document holds, whatever day it was exported on."""
+    undated = {key: value for key, value in document.items() if key not in DATED_KEYS}
+    for table, keys in DERIVED_ON_THE_DAY.items():
+        undated[table] = [
+            {key: value for key, value in row.items() if key not in keys}
+            for row in undated.get(table, [])
+        ]
+    text = json.dumps(undated, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build(on=None):
+    """The data set exported on ``on`` (today by default), collected once: (the data's digest,
+    {format: the file's bytes})."""
     data = collect(on)
-    return build_zip(data) if fmt == "zip" else build_json(data)
-
-
-def archive_response(fmt, on=None):
-    """The data set exported on ``on`` (today by default) as a download named by its date:
-    ``fmt`` is ``zip`` (CSV files) or ``json``."""
-    on = on or timezone.localdate()
-    body = cached_aggregate("download", lambda: build(fmt, on), fmt, on.isoformat())
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{file_name(on, fmt)}"'
-    return response
+    document = build_document(data)
+    files = {
+        "zip": build_zip(data),
+        "json": json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
+    }
+    return data_digest(document), files

@@ -5,8 +5,12 @@ At the next load a field whose value still equals it was not touched by an edito
 shipped value; a field an editor changed keeps the editor's value. Where the shipped data also
 changed that field, the loader records a ``Decision`` (both values and their sources) for an
 editor to take in the admin, and applies nothing.
+
+``Release`` and its ``ReleaseFile``s: the download of every day on which the data changed,
+kept byte for byte (``catalogue.releases``).
 """
 
+import gzip
 import json
 
 from django.conf import settings
@@ -14,6 +18,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
 
 
 def encode(value):
@@ -138,3 +145,118 @@ class Decision(RecordField):
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id}: {self.field}"
+
+
+# -- Releases: the download of every day the data changed, kept --------------------------------
+
+
+class ReleaseFormat(models.TextChoices):
+    ZIP = "zip", "CSV files (.zip)"
+    JSON = "json", "JSON document"
+
+
+SHA256_LENGTH = 64
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-day")
+
+    def with_files(self):
+        """Each release with its files' names, sizes and checksums (not their bytes)."""
+        files = ReleaseFile.objects.db_manager(self.db).defer("content").order_by("format")
+        return self.prefetch_related(models.Prefetch("files", queryset=files))
+
+    def nearest(self, day):
+        """The releases just before and just after ``day`` (either may be None)."""
+        earlier = self.filter(day__lt=day).order_by("-day").first()
+        later = self.filter(day__gt=day).order_by("day").first()
+        return earlier, later
+
+
+class Release(models.Model):
+    """The data set as downloaded on one day, kept for good: one per day on which the data
+    changed (the last state of that day), served byte for byte at its dated address."""
+
+    day = models.DateField(unique=True, help_text="The day of the release: its export date.")
+    digest = models.CharField(
+        max_length=SHA256_LENGTH,
+        help_text=(
+            "SHA-256 of the data the release holds, leaving out its date and what is derived "
+            "on that date (statuses): the same digest means the same data."
+        ),
+    )
+    data_version = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The data version (common.caching) the release was built from.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it was first made.")
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="When it was last made: the data may change again on its day."
+    )
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = "release"
+        verbose_name_plural = "releases"
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("digest"), SHA256_LENGTH), name="release_digest_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return f"treatykb-{self.day.isoformat()}"
+
+    def get_absolute_url(self):
+        return f"{reverse('catalogue:data')}#release-{self.day.isoformat()}"
+
+
+class ReleaseFile(models.Model):
+    """One format of a release: its exact bytes (kept gzip-compressed), size and checksum."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="files", help_text="The release."
+    )
+    format = models.CharField(
+        max_length=10, choices=ReleaseFormat.choices, help_text="The file's format."
+    )
+    sha256 = models.CharField(
+        max_length=SHA256_LENGTH, help_text="SHA-256 of the file as served (hexadecimal)."
+    )
+    size = models.PositiveBigIntegerField(help_text="The file's size in bytes, as served.")
+    content = models.BinaryField(help_text="The file's bytes, gzip-compressed.")
+
+    class Meta:
+        ordering = ["release", "format"]
+        verbose_name = "release file"
+        verbose_name_plural = "release files"
+        constraints = [
+            models.UniqueConstraint(fields=["release", "format"], name="release_file_unique"),
+            models.CheckConstraint(
+                condition=Q(format__in=ReleaseFormat.values), name="release_file_format"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("sha256"), SHA256_LENGTH), name="release_file_sha256"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return f"treatykb-{self.release.day.isoformat()}.{self.format}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "catalogue:data_download",
+            kwargs={"date": self.release.day.isoformat(), "fmt": self.format},
+        )
+
+    def data(self):
+        """The file's bytes as served."""
+        return gzip.decompress(bytes(self.content))

@@ -1,18 +1,18 @@
 """Pages that show treaties with their articles: the home page, a treaty's page (metadata,
 preamble, the table of contents and participation), and the data page with its downloads."""
 
-import datetime
-
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from common.caching import cached_aggregate
-from common.params import filter_errors
+from common.params import filter_errors, page_number, parse_date
 from provisions.filters import ProvisionFilterSet
 from provisions.models import Pillar, Provision, division_anchor
 from provisions.pillars import ordered_pillars, pillar_table
@@ -27,10 +27,13 @@ from treaties.models import (
 )
 from treaties.participation import ParticipationMixin
 
-from . import exports
+from . import exports, releases
 from .gaps import core_gaps
+from .models import Release
 
 RECENT_ACTIONS = 12
+# Releases listed per page of /data/ (the list grows by at most one a day).
+RELEASES_PER_PAGE = 30
 
 
 class HomeView(TemplateView):
@@ -96,7 +99,8 @@ class TreatyDetailView(ParticipationMixin, DetailView):
 
 
 class DataView(TemplateView):
-    """/data/: what the data covers, how current it is, every known gap, and the downloads.
+    """/data/: what the data covers, how current it is, every known gap, the downloads and
+    every release (newest first, ``RELEASES_PER_PAGE`` to a page).
 
     The core instruments in full; every other treaty of the collection in totals (the
     downloads hold every row), so the page does not grow with the collection."""
@@ -104,6 +108,8 @@ class DataView(TemplateView):
     template_name = "catalogue/data.html"
 
     def get_context_data(self, **kwargs):
+        using = releases.ensure_current_release()
+        release_pages = release_list(self.request, using)
         treaties = (
             Treaty.objects.with_counts()
             .annotate(record_count=count_of(Ratification.objects.filter(treaty=OuterRef("pk"))))
@@ -115,7 +121,7 @@ class DataView(TemplateView):
         in_force_unknown = gaps.in_force_unknown
         for treaty in treaties:
             treaty.in_force_unknown = in_force_unknown.get(treaty.pk, 0)
-        today = timezone.localdate()
+        latest = releases.latest(using)
         return super().get_context_data(
             treaties=treaties,
             undated=gaps.undated,
@@ -124,11 +130,30 @@ class DataView(TemplateView):
             incomplete=gaps.incomplete,
             incomplete_preambles=gaps.incomplete_preambles,
             others=other_treaties_summary(ids),
-            export_date=today,
-            zip_url=download_url(today, "zip"),
-            json_url=download_url(today, "json"),
+            latest_release=latest,
+            attribution=latest and exports.attribution(latest.day),
+            zip_url=latest and download_url(latest.day, "zip"),
+            json_url=latest and download_url(latest.day, "json"),
+            **release_pages,
             **kwargs,
         )
+
+
+def release_list(request, using=None):
+    """One page of the releases, newest first, with their files' sizes and checksums."""
+    listed = Release.objects.db_manager(using).latest_first().with_files()
+    paginator = Paginator(listed, RELEASES_PER_PAGE)
+    number = page_number(request)
+    if not 1 <= number <= paginator.num_pages:
+        raise Http404(f"There is no page {number}: the releases fill {paginator.num_pages}.")
+    page_obj = paginator.page(number)
+    return {
+        "releases": list(page_obj.object_list),
+        "release_count": paginator.count,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(number, on_each_side=2, on_ends=1),
+    }
 
 
 def other_treaties_summary(featured_ids):
@@ -163,20 +188,42 @@ def download_url(day, fmt):
 
 
 class DataDownloadView(View):
-    """/data/download/treatykb-YYYY-MM-DD.zip (or .json): the whole data set as exported today.
+    """/data/download/treatykb-YYYY-MM-DD.zip (or .json): the release of that day, byte for
+    byte, with its checksum (``catalogue.releases``): immutable once its day is over. A date
+    with no release is a 404 naming the nearest releases before and after it.
 
-    Only today's export exists: an earlier (or later) date redirects to today's file name, so
-    the name of what you get always says when it was exported. ``treatykb.zip`` is a stable
-    link to the latest.
+    ``treatykb.zip`` (or ``.json``) is a stable link to the latest release: a redirect to its
+    dated address, so that the name of what you get always says when it was exported.
     """
 
     def get(self, request, fmt, date=None):
-        today = timezone.localdate()
-        if date != today.isoformat():
-            if date is not None:
-                try:
-                    datetime.date.fromisoformat(date)
-                except ValueError:
-                    raise Http404("Not a date in the form YYYY-MM-DD.") from None
-            return redirect(download_url(today, fmt))
-        return exports.archive_response(fmt, today)
+        if date is None:
+            using = releases.ensure_current_release()
+            latest = releases.latest_file(fmt, using)
+            if latest is None:  # every release deleted since this day's check
+                return release_missing(request, fmt)
+            return redirect(latest.get_absolute_url())
+        try:
+            day = parse_date(date)
+        except ValueError as error:
+            return release_missing(request, fmt, message=str(error))
+        using = releases.ensure_current_release() if day == timezone.localdate() else None
+        release_file = releases.file_of(day, fmt, using)
+        if release_file is None:
+            return release_missing(request, fmt, day=day)
+        return releases.file_response(request, release_file)
+
+
+def release_missing(request, fmt, day=None, message=""):
+    """The 404 for a dated download that does not exist, naming the nearest releases."""
+    earlier, later = releases.nearest(day) if day else (None, None)
+    context = {
+        "day": day,
+        "fmt": fmt,
+        "message": message,
+        "earlier": earlier,
+        "earlier_url": earlier and download_url(earlier.day, fmt),
+        "later": later,
+        "later_url": later and download_url(later.day, fmt),
+    }
+    return TemplateResponse(request, "catalogue/release_missing.html", context, status=404)

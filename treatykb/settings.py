@@ -273,6 +273,12 @@ STORAGES = {
 # Where the data set that `manage.py load_treaty_data` reads lives (a copy of shared/data,
 # refreshed with `make data-refresh`, plus the project's own editorial curation).
 TREATYKB_FIXTURES_DIR = BASE_DIR / "fixtures"
+# The site's public address, named in the attribution line of every download and release
+# (catalogue/exports.py), which is built without a request (by `make_release` too). By default
+# the first of ALLOWED_HOSTS over HTTPS in production, the development server's otherwise.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # --- REST API (/api/v1/; see docs/api.md) -------------------------------------------------------
 # Reads are public; writes need a Django model permission (token or session). Anonymous clients are
@@ -314,9 +320,13 @@ SPECTACULAR_SETTINGS = {
         "Read-only public access (and permissioned writes) to the treaties against human "
         "trafficking: their articles, pillars and concordance, and every participant's "
         "signature, consent, entry into force, withdrawal and statements. Every list is "
-        "paginated, filterable, orderable and available as CSV. Guide with examples: docs/api.md."
+        "paginated, filterable, orderable and available as CSV. Guide with examples: docs/api.md. "
+        "The data is published under CC BY 4.0 (credit it as: Treaty KB, <the site's address>, "
+        "data as at <date>, CC BY 4.0); the software under the MIT licence."
     ),
     "VERSION": "1.0.0",
+    # The licence of what the API serves: the data (LICENSE-DATA). The code is MIT (LICENSE).
+    "LICENSE": {"name": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -344,6 +354,7 @@ CORS_EXPOSE_HEADERS = [
     "X-Total-Count",
     "Retry-After",
     "Content-Disposition",
+    "Repr-Digest",
 ]
 
 LOGGING = {

@@ -95,17 +95,30 @@ def test_every_field_is_described(schema):
 
 def test_the_download_is_described_with_its_formats_and_files(schema):
     operation = schema["paths"]["/api/v1/download/"]["get"]
-    (format_parameter,) = operation["parameters"]
-    assert format_parameter["name"] == "format"
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert set(parameters) == {"format", "date"}
+    format_parameter = parameters["format"]
     assert sorted(format_parameter["schema"]["enum"]) == ["json", "zip"]
     assert format_parameter["schema"]["default"] == "zip"
     ok = operation["responses"]["200"]
     assert set(ok["content"]) == {"application/zip", "application/json"}
     assert "treatykb-YYYY-MM-DD" in ok["description"] and "ratifications.csv" in ok["description"]
     document = schema["components"]["schemas"]["DataSetDocument"]["properties"]
-    assert {"exported_on", "status_as_at", "treaties", "ratifications", "topics"} <= set(document)
+    assert {"exported_on", "licence", "status_as_at", "treaties", "ratifications", "topics"} <= set(
+        document
+    )
     assert "treaty_status_as_at" in document["ratifications"]["description"]
-    assert {"304", "400"} <= set(operation["responses"])
+    assert {"304", "400", "404"} <= set(operation["responses"])
+    assert parameters["date"]["schema"] == {"type": "string", "format": "date"}
+    assert "byte for byte" in parameters["date"]["description"]
+
+
+def test_the_schema_names_the_licence_of_the_data(schema):
+    assert schema["info"]["license"] == {
+        "name": "CC-BY-4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert "the software under the MIT licence" in schema["info"]["description"]
 
 
 def test_interactive_documentation_without_cdn_or_inline_script(client):

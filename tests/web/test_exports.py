@@ -35,12 +35,6 @@ def test_the_stable_link_redirects_to_todays_dated_file(client):
     assert response["Location"] == f"/data/download/treatykb-{today()}.zip"
 
 
-def test_another_date_redirects_to_todays_export(client):
-    response = client.get("/data/download/treatykb-2001-01-01.json")
-    assert response.status_code == 302
-    assert response["Location"] == f"/data/download/treatykb-{today()}.json"
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -58,6 +52,25 @@ def test_the_zip_is_named_with_the_export_date(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="treatykb-{today()}.zip"'
+
+
+def test_the_readme_and_the_document_give_the_licence_and_the_attribution(client, settings):
+    settings.SITE_URL = "https://treatykb.example.org"
+    files = unzip(client.get(f"/data/download/treatykb-{today()}.zip"))
+    readme = files["README.txt"]
+    assert "Creative Commons Attribution 4.0 International licence (CC BY 4.0)" in readme
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode.en" in readme
+    attribution = f"Treaty KB, https://treatykb.example.org/, data as at {today()}, CC BY 4.0"
+    assert f"Attribute it as: {attribution}" in readme
+    assert "the licence covers\nTreaty KB's compilation and curation" in readme
+    document = json.loads(client.get(f"/data/download/treatykb-{today()}.json").content)
+    assert document["licence"] == {
+        "name": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+        "legal_code": "https://creativecommons.org/licenses/by/4.0/legalcode.en",
+        "attribution": attribution,
+    }
 
 
 def test_the_export_makes_as_many_queries_with_3n_rows_as_with_n(client):

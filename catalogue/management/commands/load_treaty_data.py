@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from catalogue import releases
 from catalogue.loader import DataError, load
 
 
@@ -34,3 +35,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         verdict = "no changes" if not report.changed else f"{report.changed} change(s)"
         self.stdout.write(self.style.SUCCESS(f"Treaty data loaded from {root}: {verdict}."))
+        release, outcome = releases.make_release()  # today's release, if the data changed
+        self.stdout.write(f"Release {release.day.isoformat()}: {outcome}.")
