@@ -37,7 +37,7 @@ from .models import (
     articles_model,
     parse_article_reference,
 )
-from .sources import STATUS_COLUMNS, source_kind
+from .sources import SOURCE_DATE_COLUMNS, STATUS_COLUMNS, source_kind
 
 # -- statements and warnings ------------------------------------------------------------------
 
@@ -162,6 +162,9 @@ RATIFICATION_FIELDS = [
     "statements_flagged",
     "source_url",
     "source_kind",
+    "source_as_at",
+    "via_url",
+    "consent_not_after",
 ]
 
 
@@ -181,7 +184,7 @@ def import_ratifications(content, treaty=None, *, apply=False, user=None, reason
     without one, its name); it is created if there is none. Nothing is written unless every row
     is valid; then everything is written in one transaction."""
     report = ImportReport(kind="ratification records")
-    optional = ["treaty_slug"] if treaty else []
+    optional = (["treaty_slug"] if treaty else []) + SOURCE_DATE_COLUMNS
     required = STATUS_COLUMNS + ([] if treaty else ["treaty_slug"])
     rows, report.errors = read_csv(content, required, optional)
     if report.errors:
@@ -215,9 +218,9 @@ def import_ratifications(content, treaty=None, *, apply=False, user=None, reason
                 "organisation its name; new participants are added on the Participants page)"
             )
         dates = {}
-        for column in ("signature_date", "consent_date", "entry_into_force_date"):
+        for column in ("signature_date", "consent_date", "entry_into_force_date", "source_as_at"):
             try:
-                dates[column] = parse_date(row[column])
+                dates[column] = parse_date(row.get(column, ""))
             except ValueError as error:
                 errors.append(f"{column}: {error}")
         kind = row["consent_type"].lower()
@@ -258,8 +261,15 @@ def import_ratifications(content, treaty=None, *, apply=False, user=None, reason
         record.entry_into_force_on = stated
         record.entry_into_force_basis = EntryIntoForceBasis.STATED if stated else ""
         record.statements_flagged = flagged == "yes"
+        if "source_as_at" in row or record.source_url != row["source_url"]:
+            # A file without the columns keeps a record's source date and copy only while the
+            # source stays the same.
+            record.source_as_at = dates["source_as_at"]
+            record.via_url = row.get("via_url", "")
         record.source_url = row["source_url"]
         record.source_kind = source_kind(row["source_url"])
+        if record.consent_on:
+            record.consent_not_after = None  # the date is now known
         record.fill_entry_into_force()
         try:
             record.full_clean()

@@ -235,3 +235,34 @@ def test_the_admin_tags_import(editor_client, pillars, untoc):
 
 def test_a_reviewer_cannot_import(reviewer_client, untoc):
     assert reviewer_client.get(reverse("admin:treaties_ratification_import")).status_code == 403
+
+
+def test_the_source_date_and_the_copy_read_are_imported_with_the_shared_tables_columns(
+    untoc, countries
+):
+    copy = "https://github.com/zmjones/untreaties/blob/b85e1e2/treaties/18-12.csv"
+    content = HEADER.replace("source_url\n", "source_url,source_as_at,via_url\n") + (
+        f"untoc,Kenya,KE,2000-12-13,2004-06-16,accession,,,{SOURCE},2014-01-27,{copy}\n"
+    )
+    assert import_ratifications(content, apply=True).applied
+    kenya = Ratification.objects.get(participant__code="KE")
+    assert (kenya.source_as_at.isoformat(), kenya.via_url) == ("2014-01-27", copy)
+    # A file in the older format keeps them while the source is the same...
+    older = HEADER + f"untoc,Kenya,KE,2000-12-13,2004-06-16,accession,,,{SOURCE}\n"
+    assert import_ratifications(older, apply=True).applied
+    kenya.refresh_from_db()
+    assert kenya.via_url == copy
+    # ...and clears them when the source changes: they belonged to the other source.
+    newer = older.replace(SOURCE, "https://example.org/gazette")
+    assert import_ratifications(newer, apply=True).applied
+    kenya.refresh_from_db()
+    assert (kenya.source_as_at, kenya.via_url) == (None, "")
+
+
+def test_a_bad_source_date_names_its_line(untoc, countries):
+    content = HEADER.replace("source_url\n", "source_url,source_as_at,via_url\n") + (
+        f"untoc,Kenya,KE,2000-12-13,2004-06-16,accession,,,{SOURCE},Jan 2018,\n"
+    )
+    report = import_ratifications(content, apply=True)
+    assert not report.applied
+    assert report.problems()[0].startswith("line 2: source_as_at:")
