@@ -16,7 +16,12 @@ from common.params import filter_errors, page_number, parse_date
 from provisions.filters import ProvisionFilterSet
 from provisions.models import Pillar, Provision, division_anchor
 from provisions.pillars import ordered_pillars, pillar_table
-from treaties.currency import Currency, attach_currency, currency_by_treaty
+from treaties.currency import (
+    Currency,
+    attach_currency,
+    currency_by_treaty,
+    statement_coverage,
+)
 from treaties.models import (
     DISAGREEMENT,
     IN_FORCE_UNKNOWN,
@@ -93,6 +98,7 @@ class TreatyDetailView(ParticipationMixin, DetailView):
             filter_messages=filter_errors(pillar_filter),
             preamble_paragraphs=preamble_paragraphs(treaty),
             currency=currency_by_treaty([treaty]).get(treaty.pk, Currency()),
+            statement_coverage=statement_coverage([treaty])[treaty.pk],
             **self.get_participation_context(),
             **kwargs,
         )
@@ -116,6 +122,9 @@ class DataView(TemplateView):
             .featured()
         )
         attach_currency(treaties)
+        coverage = statement_coverage(treaties)
+        for treaty in treaties:
+            treaty.statement_coverage = coverage[treaty.pk]
         ids = [treaty.pk for treaty in treaties]
         gaps = core_gaps(treaties)  # the same gaps as the editors' worklist in the admin
         in_force_unknown = gaps.in_force_unknown

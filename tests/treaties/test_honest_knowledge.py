@@ -191,3 +191,29 @@ class TestSources:
         assert "13 from sources dated by their publication (3 of them news reports only)" in (
             treaty_page
         )
+
+
+class TestCoverage:
+    def test_the_treaty_page_and_the_data_page_give_each_treaty_its_statement_coverage(
+        self, client
+    ):
+        treaty_page = text_of(client.get("/treaties/untoc/"))
+        assert (
+            "Reservations and declarations of the 195 participants: texts recorded for 3 ; "
+            "made according to a source" in treaty_page
+        )
+        assert "not known for 187 (no source read lists them)" in treaty_page
+        data_page = text_of(client.get("/data/"))
+        assert (
+            "none as at 15 January 2018 (the depositary's record of that date lists every "
+            "statement) for 126" in data_page
+        )
+        assert (
+            "Reservations and declarations of the 10 participants: texts recorded for 0 ; "
+            "not known for 10" in data_page
+        )
+
+    def test_an_actip_profile_says_where_its_computed_entry_into_force_comes_from(self, client):
+        page = text_of(client.get("/countries/TH/"))
+        assert "8 March 2017 (computed from the treaty's own entry into force" in page
+        assert "the rule its source gives" in page
