@@ -35,13 +35,21 @@ README = """Treaty KB data set, exported on {date}.
 Files (UTF-8 CSV, one header row, dates as YYYY-MM-DD, booleans as true/false, lists joined
 by "; ", articles named <treaty-slug>/<number>, empty cell = none or not known; the same
 columns as the site's other CSVs and the API's ?format=csv):
-- treaties.csv       the four instruments, with status_as_at (the date each treaty's participant
-                     data is current to, where known) and status_note (how current, in words)
+- treaties.csv       the four instruments, with status_as_at (the date of the depositary's
+                     status the counts were checked against, where known), status_note (how
+                     current, in words), the sources of the statement flags
+                     (statements_flags_source) and the date of a source that lists every
+                     statement (statements_complete_as_at)
 - participants.csv   states and organisations (code = ISO 3166-1 alpha-2, or EU)
 - ratifications.csv  one row per treaty and participant: signature, consent, entry into force,
-                     withdrawal, the source of the dates, disagreements between sources (note),
-                     the derived status on {date} (status_on), the number of statement texts
-                     recorded (statements_recorded) and the treaty's status_as_at
+                     withdrawal, the source of the dates (source_url, its kind: depositary,
+                     secondary or news; source_as_at: the date that source stood at; via_url:
+                     the copy actually read), disagreements between sources (note), the derived
+                     status on {date} (status_on: "unknown" where the dates do not tell), the
+                     number of statement texts recorded (statements_recorded), what is known
+                     of the statements (statements_known: recorded, reported = made according
+                     to a source but texts missing, none = none as at statements_known_as_at
+                     in a source listing every statement, unknown) and the treaty's status_as_at
 - statements.csv     reservations, declarations, objections and notifications, with their texts
                      (id: the statement's identifier in the API)
 - provisions.csv     every article with its official text, pillars and related articles
@@ -51,7 +59,9 @@ columns as the site's other CSVs and the API's ?format=csv):
                      no_provision_findings), text_not_available or not_reviewed
 
 A party whose date of consent is not known has consent_kind set and consent_on empty
-(consent_date_note = "date not known"). Nothing in the data set is guessed.
+(consent_date_note = "date not known"; consent_not_after: the date by which a source says it
+had deposited, where one does). An empty cell is "none or not known", never a finding of none:
+statements_known and the concordance's states say which. Nothing in the data set is guessed.
 The same data as one JSON document: {site}/data/download/treatykb-{date}.json
 This release stays downloadable at that address and {site}/data/download/treatykb-{date}.zip;
 {site}/data/ lists every release with its SHA-256 checksum.

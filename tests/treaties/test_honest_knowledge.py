@@ -7,6 +7,7 @@ import csv
 import datetime
 import html
 import io
+import json
 import re
 
 import pytest
@@ -217,3 +218,17 @@ class TestCoverage:
         page = text_of(client.get("/countries/TH/"))
         assert "8 March 2017 (computed from the treaty's own entry into force" in page
         assert "the rule its source gives" in page
+
+
+def test_the_download_carries_the_sources_dates_and_the_statements_states(client):
+    response = client.get("/data/download/treatykb.json", follow=True)
+    assert response.status_code == 200
+    document = json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert document["licence"]["name"].startswith("CC")
+    records = {(r["treaty"], r["participant"]): r for r in document["ratifications"]}
+    assert records[("palermo-protocol", "AR")]["statements_known"] == "none"
+    assert records[("palermo-protocol", "AR")]["source_as_at"] == "2018-01-15"
+    assert records[("untoc", "CN")]["statements_known"] == "unknown"
+    assert records[("asean-actip", "KH")]["consent_not_after"] == "2016-01-25"
