@@ -112,7 +112,7 @@
     }
 
     if (slider) {
-      slider.closest("label").hidden = false;
+      slider.closest(".world-map__year").hidden = false;
       slider.addEventListener("input", function () {
         stop();
         show(years.indexOf(Number(slider.value)), true);
