@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 
-from .models import Ratification, SourceKind, Statement
+from .models import Ratification, SourceKind, Statement, StatementsKnown, statements_known
 
 
 @dataclass
@@ -153,14 +153,15 @@ def statement_coverage(treaties):
     for record in rows:
         treaty = by_pk[record.treaty_id]
         entry = coverage[record.treaty_id]
-        complete = treaty.statements_complete_as_at
-        if record.has_texts:
-            entry.recorded += 1
-        elif record.statements_flagged:
+        known = statements_known(
+            record.has_texts,
+            record.statements_flagged,
+            record.source_as_at,
+            treaty.statements_complete_as_at,
+        )
+        if known == StatementsKnown.REPORTED:
             record.treaty = treaty
             entry.reported.append(record)
-        elif complete and record.source_as_at == complete:
-            entry.none += 1
         else:
-            entry.unknown += 1
+            setattr(entry, known.value, getattr(entry, known.value) + 1)
     return coverage

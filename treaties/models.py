@@ -394,6 +394,19 @@ class StatementsKnown(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+def statements_known(has_texts, flagged, source_as_at, complete_as_at):
+    """The one rule for ``StatementsKnown``, for a loaded record
+    (``Ratification.statements_known``) and for a treaty's counts
+    (``treaties.currency.statement_coverage``)."""
+    if has_texts:
+        return StatementsKnown.RECORDED
+    if flagged:
+        return StatementsKnown.REPORTED
+    if complete_as_at and source_as_at == complete_as_at:
+        return StatementsKnown.NONE
+    return StatementsKnown.UNKNOWN
+
+
 # Conditions on ratification records that pages, checks and exports share (the status rules in
 # status.py build the same ones, with a prefix for related lookups).
 CONSENTED = ~Q(consent_kind="")
@@ -643,14 +656,12 @@ class Ratification(models.Model):
         none, where a source that lists every statement (the treaty's
         ``statements_complete_as_at``) is this record's source and lists none; else unknown.
         Reads ``statements`` and ``treaty``: prefetch them for lists."""
-        if self.statements.all():
-            return StatementsKnown.RECORDED
-        if self.statements_flagged:
-            return StatementsKnown.REPORTED
-        complete = self.treaty.statements_complete_as_at
-        if complete and self.source_as_at == complete:
-            return StatementsKnown.NONE
-        return StatementsKnown.UNKNOWN
+        return statements_known(
+            bool(self.statements.all()),
+            self.statements_flagged,
+            self.source_as_at,
+            self.treaty.statements_complete_as_at,
+        )
 
     @property
     def statements_known_as_at(self):
@@ -658,27 +669,6 @@ class Ratification(models.Model):
         if self.statements_known == StatementsKnown.NONE:
             return self.treaty.statements_complete_as_at
         return None
-
-    @property
-    def statements_known_text(self):
-        """In words, for a page: what is known of this record's statements, and from where."""
-        known = self.statements_known
-        if known == StatementsKnown.RECORDED:
-            count = len(self.statements.all())
-            return f"{count} text{'s' if count != 1 else ''} recorded"
-        if known == StatementsKnown.REPORTED:
-            source = self.treaty.statements_flags_source
-            where = f" ({source})" if source else ""
-            return (
-                "made reservations or declarations according to a source"
-                f"{where}; their texts are not in the knowledge base"
-            )
-        if known == StatementsKnown.NONE:
-            return (
-                f"none as at {self.treaty.statements_complete_as_at:%-d %B %Y}, according to "
-                "the depositary's record of that date, which lists every statement"
-            )
-        return "not known: no source read lists this participant's statements"
 
     @property
     def is_bound(self):
