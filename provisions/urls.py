@@ -21,6 +21,11 @@ urlpatterns = [
         name="article_detail",
     ),
     path(
+        "treaties/<slug:slug>/articles/<str:number>/statements.csv",
+        cached("article-statements-csv")(views.ArticleStatementsCSVView.as_view()),
+        name="article_statements_csv",
+    ),
+    path(
         "treaties/<slug:slug>/articles/<str:number>/cite.bib",
         views.ArticleCitationView.as_view(),
         {"fmt": "bib"},

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.csvfiles import csv_response
 from common.params import filter_errors, page_number
+from treaties import columns as treaty_columns
 from treaties.currency import statement_coverage
 from treaties.models import Statement, StatementKind, Treaty
 
@@ -27,6 +29,7 @@ from .models import (
     search_words,
 )
 from .pillars import ordered_pillars, pillar_table
+from .statements import StatementTable
 
 MAX_QUERY_LENGTH = 200
 # The search page ranks at most this many matches (PostgreSQL): the core instruments' first.
@@ -327,6 +330,7 @@ class ArticleDetailView(DetailView):
             if neighbour is not None:
                 neighbour.treaty = treaty
         statements = list(provision.statements.all())
+        table = StatementTable.from_params(statements, provision.number, self.request.GET)
         related = list(provision.related.all())
         related_groups = {}
         for other in related:
@@ -341,6 +345,8 @@ class ArticleDetailView(DetailView):
             division_anchor=division_anchor(provision.division),
             related_groups=list(related_groups.items()),
             statements=statements,
+            statement_table=table,
+            statement_rows=table.annotated_rows(),
             statement_summary=statement_summary(statements),
             statement_coverage=statement_coverage([treaty])[treaty.pk],
             permalink=permalink,
@@ -364,6 +370,30 @@ def statement_summary(statements):
             if s.kind not in (StatementKind.RESERVATION, StatementKind.DECLARATION)
         ),
     }
+
+
+class ArticleStatementsCSVView(View):
+    """The article page's statements table as CSV: the same rows, filter (``?kind=``) and order
+    (``?sort=``), in the statement columns every file and the API use
+    (``treaties.columns.STATEMENT``)."""
+
+    def get(self, request, slug, number):
+        provision = get_object_or_404(
+            Provision.objects.select_related("treaty"), treaty__slug=slug, number=number
+        )
+        statements = Statement.objects.for_csv().filter(provisions=provision)
+        table = StatementTable.from_params(statements, provision.number, request.GET)
+        if table.errors:
+            text = "The statements could not be listed:\n" + "".join(
+                f"- {error}\n" for error in table.errors
+            )
+            return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        kind = f"-{table.kind}s" if table.kind else ""
+        return csv_response(
+            f"treatykb-{provision.treaty.slug}-art{provision.number}-statements{kind}.csv",
+            treaty_columns.STATEMENT.header,
+            treaty_columns.STATEMENT.rows(table.rows),
+        )
 
 
 class ArticleCitationView(View):
