@@ -14,6 +14,7 @@ urlpatterns = [
         name="pillar_detail",
     ),
     path("compare/", cached("compare")(views.CompareView.as_view()), name="compare"),
+    path("compare.csv", cached("compare-csv")(views.CompareCSVView.as_view()), name="compare_csv"),
     path("search/", cached("search")(views.SearchView.as_view()), name="search"),
     path(
         "treaties/<slug:slug>/articles/<str:number>/",

@@ -20,6 +20,7 @@ PAGES = [
     "/treaties/palermo-protocol/articles/3/",
     "/treaties/coe-convention/articles/26/",
     "/treaties/palermo-protocol/articles/15/",
+    "/treaties/palermo-protocol/articles/15/?kind=declaration&sort=-date",
     "/treaties/asean-actip/articles/18/",
     "/countries/",
     "/countries/CZ/",
@@ -32,6 +33,7 @@ PAGES = [
     "/search/?q=zzzzqqq",
     "/compare/",
     "/compare/?subject=non-punishment",
+    "/compare/?treaty=palermo-protocol&treaty=coe-convention#non-punishment",
     "/matrix/",
     "/matrix/?membership=coe&not_party_to=palermo-protocol",
     "/data/",
@@ -49,6 +51,7 @@ MIN_WIDTH = 100
 MEASURE = """([minChars, minWidth]) => {
   const root = document.documentElement;
   const hidden = (el) => {
+    if (!el.checkVisibility({visibilityProperty: true})) return true;  // in a closed <details>
     for (let a = el; a; a = a.parentElement) {
       const box = a.getBoundingClientRect();
       if (box.width <= 1 || box.height <= 1 || getComputedStyle(a).visibility === "hidden") {
@@ -151,3 +154,30 @@ def test_the_matrix_filters_fold_away_on_a_phone(phone):
     # A filtered view shows its filters open, so the reader sees what was chosen.
     expect(phone.locator("details.filters-disclosure")).to_have_attribute("open", "")
     assert measure(phone)["scrollWidth"] <= phone.width
+
+
+def test_compare_shows_one_subject_at_a_time_on_a_phone(phone):
+    phone.goto("/compare/")
+    rows = phone.locator(".compare-table tbody > tr")
+    assert rows.count() > 20
+    visible = [i for i in range(rows.count()) if rows.nth(i).is_visible()]
+    assert visible == [0]
+    first = rows.nth(0)
+    second_name = rows.nth(1).locator("th a").first.inner_text()
+    first.get_by_role("link", name=re.compile("next subject")).click()
+    expect(phone).to_have_url(re.compile(r"/compare/#"))
+    expect(first).to_be_hidden()
+    expect(rows.nth(1)).to_be_visible()
+    expect(rows.nth(1).locator("th a").first).to_have_text(second_name)
+    # The page is one subject long, not 27,000 px.
+    assert phone.evaluate("document.documentElement.scrollHeight") < 6000
+
+
+def test_compare_picks_a_subject_with_the_picker(phone):
+    phone.goto("/compare/")
+    phone.get_by_label("Subject").select_option("non-punishment")
+    phone.get_by_role("button", name="Compare").click()
+    expect(phone).to_have_url(re.compile(r"subject=non-punishment"))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Non-punishment")
+    expect(phone.locator(".compare-table tbody > tr")).to_have_count(1)
+    expect(phone.locator('td[data-label="ACTIP"]')).to_contain_text("Art. 14")
