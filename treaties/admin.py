@@ -7,6 +7,7 @@ Writes that span rows go through ``treaties.services``.
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -145,7 +146,7 @@ class TreatyAdmin(EditorialAdmin):
     def articles(self, obj):
         return changelist_link(
             reverse("admin:provisions_provision_changelist"),
-            f"{obj.article_count} articles",
+            f"{obj.article_count} article{pluralize(obj.article_count)}",
             treaty__id__exact=obj.pk,
         )
 
@@ -153,7 +154,7 @@ class TreatyAdmin(EditorialAdmin):
     def records(self, obj):
         return changelist_link(
             reverse("admin:treaties_ratification_changelist"),
-            f"{obj.party_count} parties",
+            f"{obj.party_count} {pluralize(obj.party_count, 'party,parties')}",
             treaty__id__exact=obj.pk,
         )
 

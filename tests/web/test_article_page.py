@@ -188,8 +188,8 @@ class TestArticlePage:
         page = client.get(URL).content.decode()
         statements = page[page.index("Reservations and declarations on this article") :]
         assert (
-            "Texts in the knowledge base name this article for <strong>2</strong> participants"
-            in (statements)
+            "Texts in the knowledge base name this article in <strong>2</strong> statements by "
+            "<strong>2</strong> participants" in (statements)
         )
         assert "not necessarily every statement made" in statements
         assert "1 with a reservation, 1 with a declaration" in statements
