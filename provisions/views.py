@@ -337,6 +337,10 @@ class ArticleDetailView(DetailView):
             statement_coverage=statement_coverage([treaty])[treaty.pk],
             permalink=permalink,
             citation=citations.citation(provision),
+            series=citations.series_reference(treaty),
+            citation_tags=citations.highwire_tags(
+                treaty, permalink, section=citations.article_label(provision.number)
+            ),
             **kwargs,
         )
 

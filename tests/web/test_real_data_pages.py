@@ -46,7 +46,8 @@ def test_the_palermo_citation_reads_as_expected(client):
     assert (
         'data-citation="Protocol to Prevent, Suppress and Punish Trafficking in Persons, '
         "Especially Women and Children, supplementing the United Nations Convention against "
-        'Transnational Organized Crime, art. 6(3)"'
+        "Transnational Organized Crime (adopted 15 November 2000, entered into force "
+        '25 December 2003), United Nations, Treaty Series, vol. 2237, p. 319, art. 6(3)"'
     ) in page
 
 
