@@ -539,8 +539,7 @@ def read_record(data, treaty_word="Protocol"):
     treaty = root if root.tag == "Treaty" else root.find("Treaty")
     if treaty is None:
         raise RecordError(
-            f"line {root.line}: not a depositary record (MTDSG): no Treaty element in "
-            f"<{root.tag}>"
+            f"line {root.line}: not a depositary record (MTDSG): no Treaty element in <{root.tag}>"
         )
     record = Record(characters_mapped=mapped)
     read_header(treaty, record)
@@ -572,7 +571,10 @@ PATTERNS = [
     # paragraph 2 of article 15 / paragraph 3(d) of Article 6 / paragraph 3d of Article Six
     (
         re.compile(
-            r"\bparagraph\s*\(?(\d+)\)?" + SUB + r"\s+of\s+(?:the\s+same\s+|that\s+)?article\s+" + NUM,
+            r"\bparagraph\s*\(?(\d+)\)?"
+            + SUB
+            + r"\s+of\s+(?:the\s+same\s+|that\s+)?article\s+"
+            + NUM,
             re.I,
         ),
         4,
@@ -626,9 +628,7 @@ def article_references(text, treaty_word="Protocol"):
             article = number(groups[article_group]) if article_group is not None else None
             if article is not None and not article.isdigit():
                 continue
-            parts = [
-                g for i, g in enumerate(groups) if i != article_group and g and g[0] != " "
-            ]
+            parts = [g for i, g in enumerate(groups) if i != article_group and g and g[0] != " "]
             paragraph = [p for p in parts if p.isdigit()][:1]
             letter = [p for p in parts if not p.isdigit()][:1]
             taken.append((start, end))

@@ -32,6 +32,9 @@ EDITOR_ACTIONS = {
     ("provisions", "concordancefinding"): ("view", "add", "change", "delete"),
     # Where the shipped data changed a field an editor had changed: editors decide.
     ("catalogue", "decision"): ("view", "change"),
+    # The depositary's record read against the published one: editors run the import (its
+    # differences become proposals), everyone in a role sees the runs.
+    ("catalogue", "depositaryimport"): ("view", "add"),
 }
 
 
