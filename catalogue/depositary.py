@@ -50,7 +50,7 @@ from .mtdsg import MAX_RECORD_BYTES, Participation, RecordError, read_record
 
 ORIGIN = "import_depositary"  # review.models.Origin.IMPORT_DEPOSITARY
 FETCH_TIMEOUT = 30
-USER_AGENT = "TreatyKB depositary import (+https://github.com/)"
+USER_AGENT = "TreatyKB depositary import"
 SIMILAR = 0.75  # a record's text this close to one of ours is a change of it, not a new one
 
 
