@@ -806,7 +806,11 @@ def apply(comparison, *, user=None):
 
 
 def confirmation_reason(comparison):
-    return f"Confirmed by the depositary's record as at {comparison.as_at.isoformat()}"
+    # "Imported from": the team activity page (review.activity) lists it as an import.
+    return (
+        f"Imported from the depositary's record as at {comparison.as_at.isoformat()}: "
+        "confirmed, it agrees"
+    )
 
 
 def confirm(comparison, *, user=None):

@@ -221,7 +221,7 @@ def test_agreeing_records_are_confirmed_and_never_moved_back(kb, tmp_path):
     arcadia = Ratification.objects.get(pk=kb["arcadia"].pk)
     assert arcadia.depositary_confirmed_as_at == AS_AT
     assert arcadia.history.latest().history_change_reason == (
-        "Confirmed by the depositary's record as at 2018-01-15"
+        "Imported from the depositary's record as at 2018-01-15: confirmed, it agrees"
     )
     assert Ratification.objects.get(pk=kb["utopia"].pk).depositary_confirmed_as_at is None
     run(path, "--treaty", "palermo-protocol", "--propose", "--as-at", "2016-05-01")
