@@ -13,6 +13,8 @@ from email.message import Message
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue import depositary
@@ -473,6 +475,7 @@ def test_an_editor_uploads_a_record_previews_it_and_confirms(client, editor, kb,
     client.force_login(editor)
     changelist = client.get(reverse("admin:catalogue_depositaryimport_changelist"))
     assert b"Import a depositary record" in changelist.content
+    assert client.get(reverse("admin:catalogue_depositaryimport_upload")).status_code == 200
     preview = upload(client, mtdsg(ROWS), protocol, as_at="2018-01-15", copy_url=COPY)
     assert preview.status_code == 200
     assert "3 participants read." in preview.content.decode()
@@ -504,3 +507,58 @@ def test_reviewers_see_the_runs_but_do_not_upload(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("admin:catalogue_depositaryimport_changelist")).status_code == 200
     assert client.get(reverse("admin:catalogue_depositaryimport_upload")).status_code == 403
+
+
+def test_the_team_activity_page_lists_the_import(client, editor, kb, protocol):
+    """The confirmations are history records "Imported from the depositary's record ...", the
+    differences proposals by whoever ran it: the activity page lists both."""
+    client.force_login(editor)
+    preview = upload(client, mtdsg(ROWS), protocol, as_at="2018-01-15")
+    client.post(
+        reverse("admin:catalogue_depositaryimport_upload"),
+        {"token": preview.context["token"], "_confirm": "1"},
+    )
+    activity = client.get(reverse("admin_activity"), {"user": editor.pk})
+    assert activity.status_code == 200
+    kinds = [event.kind for event in activity.context["events"]]
+    assert kinds.count("import") == 1  # Arcadia, confirmed
+    assert kinds.count("proposal") == 2  # Utopia's date, Lilliput's new record
+
+
+def test_the_comparison_and_the_confirmations_cost_the_same_queries_as_the_record_grows(
+    protocol, tmp_path
+):
+    """Flat as the data grows: reading 3 or 9 participants (with a statement each), comparing
+    and confirming them costs the same number of queries."""
+
+    def record_of(n, start):
+        rows, declarations = [], []
+        for i in range(start, start + n):
+            name = f"Country {i:03d}"
+            participant = ParticipantFactory(code=f"Q{chr(65 + i)}", name=name, recorded_name=name)
+            record = RatificationFactory(
+                treaty=protocol,
+                participant=participant,
+                signature_on=datetime.date(2001, 1, 10),
+                consent_on=datetime.date(2004, 3, 1),
+            )
+            StatementFactory(ratification=record, text=f"{name} is not bound by article 15(2).")
+            rows.append((name, "10 Jan 2001", "1 Mar 2004"))
+            declarations.append(
+                f'<Declaration><Participant>{name}</Participant><text type="title">Reservation:'
+                f'</text><text type="para">{name} is not bound by article 15(2).</text>'
+                "</Declaration>"
+            )
+        return mtdsg(rows, "".join(declarations))
+
+    def queries(data):
+        source = depositary.Source(data=data, name="record.xml")
+        with CaptureQueriesContext(connection) as context:
+            comparison = depositary.compare(protocol, source)
+            depositary.confirm(comparison)
+        assert comparison.statements_confirmed == len(comparison.record.participants)
+        return len(context)
+
+    small = queries(record_of(3, 0))
+    Ratification.objects.filter(treaty=protocol).delete()
+    assert queries(record_of(9, 3)) == small
