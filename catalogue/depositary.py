@@ -146,13 +146,14 @@ def name_patterns():
 
 class Participants:
     """The knowledge base's participants, found by the names the depositary writes: a
-    participant's name, its depositary name (``recorded_name``), its official name; then a
-    former name (the name on one of its records, a name it had in the history); then the
-    country names ISO knows (``country_converter``)."""
+    participant's name, its depositary name (``recorded_name``), its official name, its ISO
+    code (alpha-2 or alpha-3); then a former name (the name on one of its records, a name it
+    had in the history); then the country names ISO knows (``country_converter``)."""
 
     def __init__(self):
         participants = list(Participant.objects.all())
         self.by_code = {p.code: p for p in participants}
+        self.by_code.update((p.iso_alpha3, p) for p in participants if p.iso_alpha3)
         by_pk = {p.pk: p for p in participants}
         self.names = {}
         for p in participants:
@@ -182,6 +183,9 @@ class Participants:
         key = comparable_name(name)
         if key in self.names:
             return self.names[key], ""
+        if re.fullmatch(r"[A-Z]{2,3}", name.strip()) and name.strip() in self.by_code:
+            participant = self.by_code[name.strip()]
+            return participant, f"'{name}' is the ISO code of {participant.name}"
         if key in self.former:
             participant, how = self.former[key]
             return participant, f"'{name}' is a former name of {participant.name} ({how})"
@@ -314,6 +318,7 @@ class Comparison:
     missing: list = field(default_factory=list)  # (record, why)
     unmatched: list = field(default_factory=list)  # participations matched to nobody
     former_names: list = field(default_factory=list)  # (participation, how)
+    duplicates: list = field(default_factory=list)  # (participation, first row, participant)
     statements_confirmed: int = 0
     damaged: list = field(default_factory=list)  # (statement, why)
     waiting: list = field(default_factory=list)  # statements of participants without a record
@@ -344,6 +349,7 @@ class Comparison:
             "kept_ours_more_recent": len(self.kept),
             "missing_from_record": len(self.missing),
             "unmatched_names": len(self.unmatched),
+            "rows_naming_a_participant_again": len(self.duplicates),
             "former_names": len(self.former_names),
             "statements_read": len(self.record.statements),
             "statements_confirmed": self.statements_confirmed,
@@ -392,6 +398,10 @@ def compare(treaty, source, *, as_at=None, copy_read=""):
         participant, how = participants.match(participation.name)
         if participant is None:
             comparison.unmatched.append(participation)
+            continue
+        first = next((p for p, known in matched.values() if known == participant), None)
+        if first is not None:
+            comparison.duplicates.append((participation, first, participant))
             continue
         if how:
             comparison.former_names.append((participation, how))
@@ -728,6 +738,12 @@ def report_lines(comparison, *, verbose=False):
     if c.former_names:
         lines.append(f"{len(c.former_names)} participants found by another name:")
         lines += [f"  line {p.line}: {how}" for p, how in c.former_names]
+    if c.duplicates:
+        lines.append(f"{len(c.duplicates)} rows name a participant another row names (left out):")
+        lines += [
+            f"  line {p.line}: '{p.name}' is {who.name}, as is '{first.name}' (line {first.line})"
+            for p, first, who in c.duplicates
+        ]
     if c.unmatched:
         lines.append(
             f"{len(c.unmatched)} names matched to no participant (add the participant, then "

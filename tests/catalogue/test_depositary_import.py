@@ -300,16 +300,28 @@ def test_a_participant_is_found_by_the_country_names_iso_knows(protocol, tmp_pat
     )
     output = run(
         write(
-            tmp_path, mtdsg([("Swaziland", "", "24 Sep 2012 a"), ("Atlantis", "", "1 Jan 2010 a")])
+            tmp_path,
+            mtdsg(
+                [
+                    ("Swaziland", "", "24 Sep 2012 a"),
+                    ("Atlantis", "", "1 Jan 2010 a"),
+                    ("SWZ", "", "24 Sep 2012 a"),
+                ]
+            ),
         ),
         "--treaty",
         "palermo-protocol",
         "--propose",
     )
     assert "'Swaziland' is Eswatini (ISO SZ) by the country names ISO knows" in output
+    assert "'SWZ' is Eswatini, as is 'Swaziland' (line 5)" in output
     assert "1 names matched to no participant" in output and "Atlantis" in output
     record.refresh_from_db()
     assert record.depositary_confirmed_as_at == datetime.date(2012, 9, 24)
+    output = run(
+        write(tmp_path, mtdsg([("SWZ", "", "24 Sep 2012 a")])), "--treaty", "palermo-protocol"
+    )
+    assert "'SWZ' is the ISO code of Eswatini" in output
 
 
 def test_statements_new_changed_found_and_damaged(kb, tmp_path):
