@@ -190,8 +190,7 @@ class AtomicWritesMixin:
             "published": proposal.base,
             "url": url,
             "detail": (
-                "Kept as a proposal for review: nothing is published until a reviewer "
-                "approves it."
+                "Kept as a proposal for review: nothing is published until a reviewer approves it."
             ),
         }
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
