@@ -394,15 +394,16 @@ def compare(treaty, source, *, as_at=None, copy_read=""):
         .prefetch_related("statements")
     }
     matched = {}  # depositary name -> (participation, participant)
+    rows_of = {}  # participant -> the row that named it first
     for participation in record.participants:
         participant, how = participants.match(participation.name)
         if participant is None:
             comparison.unmatched.append(participation)
             continue
-        first = next((p for p, known in matched.values() if known == participant), None)
-        if first is not None:
-            comparison.duplicates.append((participation, first, participant))
+        if participant.pk in rows_of:
+            comparison.duplicates.append((participation, rows_of[participant.pk], participant))
             continue
+        rows_of[participant.pk] = participation
         if how:
             comparison.former_names.append((participation, how))
         matched[participation.name] = (participation, participant)

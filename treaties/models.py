@@ -560,7 +560,7 @@ class Ratification(models.Model):
         help_text=(
             "The date the latest depositary record found to agree with this record's signature, "
             "consent and kind of consent stood at (set by the depositary import, "
-            "manage.py import_depositary); empty when no depositary record was compared with it."
+            "manage.py import_depositary); empty when no depositary record read has agreed with it."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")

@@ -574,3 +574,21 @@ def test_the_comparison_and_the_confirmations_cost_the_same_queries_as_the_recor
     small = queries(record_of(3, 0))
     Ratification.objects.filter(treaty=protocol).delete()
     assert queries(record_of(9, 3)) == small
+
+
+def test_the_records_admin_page_shows_when_the_depositary_confirmed_it(
+    client, editor, kb, tmp_path
+):
+    run(
+        write(tmp_path, mtdsg(ROWS)),
+        "--treaty",
+        "palermo-protocol",
+        "--propose",
+        "--as-at",
+        "2018-01-15",
+    )
+    client.force_login(editor)
+    page = client.get(reverse("admin:treaties_ratification_change", args=[kb["arcadia"].pk]))
+    assert page.status_code == 200
+    field = page.content.decode().split("field-depositary_confirmed_as_at", 1)[1]
+    assert '<div class="readonly">15 Jan 2018</div>' in field.split("</fieldset>", 1)[0]

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalratification',
             name='depositary_confirmed_as_at',
-            field=models.DateField(blank=True, editable=False, help_text="The date the latest depositary record found to agree with this record's signature, consent and kind of consent stood at (set by the depositary import, manage.py import_depositary); empty when no depositary record was compared with it.", null=True),
+            field=models.DateField(blank=True, editable=False, help_text="The date the latest depositary record found to agree with this record's signature, consent and kind of consent stood at (set by the depositary import, manage.py import_depositary); empty when no depositary record read has agreed with it.", null=True),
         ),
         migrations.AddField(
             model_name='ratification',
             name='depositary_confirmed_as_at',
-            field=models.DateField(blank=True, editable=False, help_text="The date the latest depositary record found to agree with this record's signature, consent and kind of consent stood at (set by the depositary import, manage.py import_depositary); empty when no depositary record was compared with it.", null=True),
+            field=models.DateField(blank=True, editable=False, help_text="The date the latest depositary record found to agree with this record's signature, consent and kind of consent stood at (set by the depositary import, manage.py import_depositary); empty when no depositary record read has agreed with it.", null=True),
         ),
     ]
