@@ -628,7 +628,7 @@ def article_references(text, treaty_word="Protocol"):
             article = number(groups[article_group]) if article_group is not None else None
             if article is not None and not article.isdigit():
                 continue
-            parts = [g for i, g in enumerate(groups) if i != article_group and g and g[0] != " "]
+            parts = [g for i, g in enumerate(groups) if i != article_group and g]
             paragraph = [p for p in parts if p.isdigit()][:1]
             letter = [p for p in parts if not p.isdigit()][:1]
             taken.append((start, end))
