@@ -21,6 +21,7 @@ does not show (it may be later).
 import csv
 import datetime
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -45,6 +46,7 @@ from treaties.models import (
     TreatyKind,
 )
 
+from .loader import country_data
 from .models import AsAtBasis, DepositaryImport
 from .mtdsg import MAX_RECORD_BYTES, Participation, RecordError, read_record
 
@@ -189,17 +191,21 @@ class Participants:
         if key in self.former:
             participant, how = self.former[key]
             return participant, f"'{name}' is a former name of {participant.name} ({how})"
+        code = self.iso_code(name)
+        participant = self.by_code.get(code) if code else None
+        if participant is not None:
+            return participant, (
+                f"'{name}' is {participant.name} (ISO {participant.code}) by the country names "
+                "ISO knows"
+            )
+        return None, ""
+
+    def iso_code(self, name):
+        """The ISO alpha-2 code of the one country whose names match ``name``, or ''."""
         if self._patterns is None:
             self._patterns = name_patterns()
         codes = {code for pattern, code in self._patterns if pattern.search(name)}
-        if len(codes) == 1:
-            participant = self.by_code.get(codes.pop())
-            if participant is not None:
-                return participant, (
-                    f"'{name}' is {participant.name} (ISO {participant.code}) by the country "
-                    "names ISO knows"
-                )
-        return None, ""
+        return codes.pop() if len(codes) == 1 else ""
 
 
 # -- statements: texts compared as the knowledge base writes them ------------------------------
@@ -349,6 +355,7 @@ class Comparison:
             "kept_ours_more_recent": len(self.kept),
             "missing_from_record": len(self.missing),
             "unmatched_names": len(self.unmatched),
+            "new_participants_unknown": len(self.of("new_participant")),
             "rows_naming_a_participant_again": len(self.duplicates),
             "former_names": len(self.former_names),
             "statements_read": len(self.record.statements),
@@ -399,6 +406,9 @@ def compare(treaty, source, *, as_at=None, copy_read=""):
         participant, how = participants.match(participation.name)
         if participant is None:
             comparison.unmatched.append(participation)
+            propose_participant(
+                comparison, participation, participants.iso_code(participation.name)
+            )
             continue
         if participant.pk in rows_of:
             comparison.duplicates.append((participation, rows_of[participant.pk], participant))
@@ -425,6 +435,48 @@ def compare(treaty, source, *, as_at=None, copy_read=""):
             participation = Participation(name=statement.participant, line=statement.line)
         compare_statement(comparison, statement, participation, published)
     return comparison
+
+
+@functools.cache
+def countries():
+    """ISO alpha-2 -> codes, names, region and memberships (the loader's table)."""
+    return country_data()
+
+
+def propose_participant(comparison, participation, code):
+    """A country the record lists and the knowledge base does not know at all: proposed as a
+    new participant, with its ISO codes, names and region (its record follows at the next
+    import, once the participant is approved)."""
+    country = countries().get(code) if code else None
+    if country is None:
+        return
+    comparison.changes.append(
+        Change(
+            category="new_participant",
+            label=f"{country['name']}: new participant (named '{participation.name}')",
+            model=Participant,
+            changes={
+                "code": code,
+                "iso_alpha2": code,
+                "iso_alpha3": country["iso_alpha3"],
+                "name": country["name"],
+                "official_name": country["official_name"],
+                "recorded_name": participation.name,
+                "region": country["region"],
+                "subregion": country["subregion"],
+                "coe_member": country["coe_member"],
+                "eu_member": country["eu_member"],
+            },
+            reason=(
+                f"The depositary's record as at {comparison.as_at.isoformat()} lists "
+                f"{participation.name} (line {participation.line}), a participant the knowledge "
+                "base does not have; its record under the treaty is proposed by the next import "
+                "once this is approved."
+            ),
+            line=participation.line,
+            code=code,
+        )
+    )
 
 
 def compare_header(comparison):
@@ -702,6 +754,7 @@ def report_lines(comparison, *, verbose=False):
     if verbose:
         lines += [f"  confirmed: {r.participant.name}" for r in c.confirmed]
     sections = [
+        ("participants new to the knowledge base", c.of("new_participant")),
         ("new participants (no record under this treaty)", c.of("new_record")),
         ("changed dates or kinds of consent", c.of("record")),
         ("new statements", c.of("new_statement")),
@@ -747,8 +800,8 @@ def report_lines(comparison, *, verbose=False):
         ]
     if c.unmatched:
         lines.append(
-            f"{len(c.unmatched)} names matched to no participant (add the participant, then "
-            "import again):"
+            f"{len(c.unmatched)} names matched to no participant (a country ISO knows is proposed "
+            "as a new participant above; add any other, then import again):"
         )
         lines += [f"  line {p.line}: {p.name}" for p in c.unmatched]
     return lines

@@ -592,3 +592,22 @@ def test_the_records_admin_page_shows_when_the_depositary_confirmed_it(
     assert page.status_code == 200
     field = page.content.decode().split("field-depositary_confirmed_as_at", 1)[1]
     assert '<div class="readonly">15 Jan 2018</div>' in field.split("</fieldset>", 1)[0]
+
+
+def test_a_country_the_knowledge_base_lacks_is_proposed_as_a_participant(
+    protocol, tmp_path, reviewer
+):
+    path = write(tmp_path, mtdsg([("Swaziland", "", "24 Sep 2012 a")]))
+    output = run(path, "--treaty", "palermo-protocol", "--propose", "--as-at", "2018-01-15")
+    assert "1 participants new to the knowledge base." in output
+    assert "Eswatini: new participant (named 'Swaziland')" in output
+    proposal = Proposal.objects.get()
+    assert proposal.content_type.model == "participant"
+    assert proposal.changes["code"] == "SZ" and proposal.changes["iso_alpha3"] == "SWZ"
+    assert proposal.changes["recorded_name"] == "Swaziland"
+    review.approve(proposal, reviewer=reviewer)
+    # Once the participant is published, the next import proposes its record.
+    output = run(path, "--treaty", "palermo-protocol", "--propose", "--as-at", "2018-01-15")
+    assert "Eswatini: new record" in output
+    created = Proposal.objects.get(status="open")
+    assert created.changes["consent_on"] == "2012-09-24"
