@@ -371,6 +371,12 @@ def test_an_unreadable_file_exits_non_zero_with_its_line_and_writes_nothing(kb, 
         run(path, "--treaty", "palermo-protocol", "--propose")
     with pytest.raises(CommandError, match=r"cannot read .*missing.xml: No such file"):
         run(str(tmp_path / "missing.xml"), "--treaty", "palermo-protocol", "--propose")
+    with pytest.raises(CommandError, match="--as-at: '15/01/2018' is not a date"):
+        run(path, "--treaty", "palermo-protocol", "--as-at", "15/01/2018")
+    with pytest.raises(CommandError, match="--timeout: give a number of seconds greater than 0"):
+        run("https://treaties.un.org/x.xml", "--treaty", "palermo-protocol", "--timeout", "0")
+    with pytest.raises(CommandError, match="unknown treaty 'palermo'"):
+        run(path, "--treaty", "palermo")
     with pytest.raises(CommandError, match="line 1: not readable as XML"):
         run(write(tmp_path, b"Service unavailable", "x.xml"), "--treaty", "palermo-protocol")
     assert not Proposal.objects.exists() and not DepositaryImport.objects.exists()

@@ -64,6 +64,8 @@ class Command(BaseCommand):
             as_at = parse_date(options.get("as_at"))
         except ValueError as error:
             raise CommandError(f"--as-at: {error}") from None
+        if not options["timeout"] > 0:
+            raise CommandError("--timeout: give a number of seconds greater than 0")
         copy_url = options.get("copy_url") or ""
         if copy_url and not copy_url.startswith(("http://", "https://")):
             raise CommandError("--copy-url: give the http(s) address of the copy read")
