@@ -283,8 +283,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     # -- proposals: an editor who may not publish directly proposes (common/proposals.py) -----
     def proposing(self, request):
-        """Whether this user's saves of this kind of record wait for review."""
-        return proposals.must_propose(request.user, self.model)
+        """Whether this user's saves of this kind of record wait for review (a user who may
+        not change it at all, a reviewer, proposes nothing)."""
+        may_write = (
+            self.has_change_permission(request)
+            or self.has_add_permission(request)
+            or self.has_delete_permission(request)
+        )
+        return may_write and proposals.must_propose(request.user, self.model)
 
     def propose(self, request, **kwargs):
         """Store one proposal for this request's save (the gate's ``propose``); returns it."""

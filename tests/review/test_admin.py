@@ -328,3 +328,9 @@ def test_the_queue_costs_the_same_queries_as_it_grows(actip, editor, reviewer):
     queries = count_queries(client, reverse(QUEUE), warm=True)
     grow(6)
     assert count_queries(client, reverse(QUEUE)) == queries
+
+
+def test_a_reviewer_reads_a_record_without_a_proposal_form(article, reviewer):
+    page = client_for(reviewer).get(change_url(article)).content.decode()
+    assert 'name="_save"' not in page
+    assert "proposal-notice" not in page and "_change_source" not in page
