@@ -431,6 +431,20 @@ class EditorialAdmin(SimpleHistoryAdmin):
             return self.proposal_response(request, None)
         return super().response_delete(request, obj_display, obj_id)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions and self.proposing(request):
+            # Django's action would say "Successfully deleted": propose the deletions instead.
+            actions["delete_selected"] = (
+                type(self).propose_deletions,
+                "delete_selected",
+                f"Propose deleting the selected {self.model._meta.verbose_name_plural}",
+            )
+        return actions
+
+    def propose_deletions(self, request, queryset):
+        self.delete_queryset(request, queryset)
+
     def delete_queryset(self, request, queryset):
         if self.proposing(request):
             request.treatykb_proposal = {"reason": "", "source": "", "made": []}

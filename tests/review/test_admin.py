@@ -334,3 +334,16 @@ def test_a_reviewer_reads_a_record_without_a_proposal_form(article, reviewer):
     page = client_for(reviewer).get(change_url(article)).content.decode()
     assert 'name="_save"' not in page
     assert "proposal-notice" not in page and "_change_source" not in page
+
+
+def test_deleting_selected_rows_proposes_their_deletion(actip, editor):
+    one, two = StatementFactory(), StatementFactory()
+    response = client_for(editor).post(
+        reverse("admin:treaties_statement_changelist"),
+        {"action": "delete_selected", "_selected_action": [one.pk, two.pk]},
+        follow=True,
+    )
+    assert Statement.objects.count() == 2
+    assert Proposal.objects.filter(kind=Kind.DELETE).count() == 2
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "2 deletion(s) proposed" in shown and "Successfully deleted" not in shown
