@@ -283,8 +283,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     # -- proposals: an editor who may not publish directly proposes (common/proposals.py) -----
     def proposing(self, request):
-        """Whether this user's saves of this kind of record wait for review."""
-        return proposals.must_propose(request.user, self.model)
+        """Whether this user's saves of this kind of record wait for review (a user who may
+        not change it at all, a reviewer, proposes nothing)."""
+        may_write = (
+            self.has_change_permission(request)
+            or self.has_add_permission(request)
+            or self.has_delete_permission(request)
+        )
+        return may_write and proposals.must_propose(request.user, self.model)
 
     def propose(self, request, **kwargs):
         """Store one proposal for this request's save (the gate's ``propose``); returns it."""
@@ -424,6 +430,20 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if hasattr(request, "treatykb_proposal"):
             return self.proposal_response(request, None)
         return super().response_delete(request, obj_display, obj_id)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions and self.proposing(request):
+            # Django's action would say "Successfully deleted": propose the deletions instead.
+            actions["delete_selected"] = (
+                type(self).propose_deletions,
+                "delete_selected",
+                f"Propose deleting the selected {self.model._meta.verbose_name_plural}",
+            )
+        return actions
+
+    def propose_deletions(self, request, queryset):
+        self.delete_queryset(request, queryset)
 
     def delete_queryset(self, request, queryset):
         if self.proposing(request):

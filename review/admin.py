@@ -11,8 +11,26 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from common.admin import RECORD_NOTICES
+
 from . import services
 from .models import Kind, Proposal, Status
+
+
+def open_proposals_notice(obj):
+    """A record's change form names the proposals that wait for review on it."""
+    if not services.is_reviewed(type(obj)):
+        return None
+    numbers = [f"#{pk}" for pk in Proposal.objects.open().about(obj).values_list("pk", flat=True)]
+    if not numbers:
+        return None
+    return (
+        f"Open proposals on this record wait for review: {', '.join(numbers)} (Review and "
+        "activity › Proposals). What you see here is what is published."
+    )
+
+
+RECORD_NOTICES.append(open_proposals_notice)
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from common.history import MAX_REASON, grouped_history
 from common.params import parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
-from .serializers import spec_serializer
+from .serializers import ProposalAcceptedSerializer, spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -30,6 +30,22 @@ FORMAT_PARAMETER = OpenApiParameter(
         "'Accept: text/csv') or api (the browsable HTML view)."
     ),
 )
+
+
+PROPOSAL_ACCEPTED = OpenApiResponse(
+    ProposalAcceptedSerializer,
+    description=(
+        "Kept as a proposal for review (an account that may not publish directly): nothing is "
+        "published; Location is the proposal's address."
+    ),
+)
+
+
+def write_responses(serializer, success):
+    """The answers of a write: ``success`` (200, 201 or 204) when it is published, 202 when it
+    is kept as a proposal."""
+    published = OpenApiResponse(description="Deleted.") if success == 204 else serializer
+    return {success: published, 202: PROPOSAL_ACCEPTED}
 
 
 class ApiViewSetMixin(ConditionalReadMixin):

@@ -29,7 +29,7 @@ from tests.factories import (
     TreatyFactory,
 )
 from treaties.models import Ratification, Statement, TreatyKind
-from treaties.roles import EDITORS, REVIEWERS
+from treaties.roles import EDITORS, REVIEWERS, TRUSTED_EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -617,3 +617,33 @@ def test_a_country_the_knowledge_base_lacks_is_proposed_as_a_participant(
     assert "Eswatini: new record" in output
     created = Proposal.objects.get(status="open")
     assert created.changes["consent_on"] == "2012-09-24"
+
+
+def test_who_imports_a_depositary_record_and_who_sees_the_runs(client, django_user_model):
+    """README, "Editing": editors and trusted editors import (the differences are proposals),
+    reviewers see the runs, staff in no group see neither."""
+    users = {
+        "editor": EDITORS,
+        "trusted": TRUSTED_EDITORS,
+        "reviewer": REVIEWERS,
+        "staff": None,
+    }
+    found = {}
+    for name, group in [*users.items(), ("root", "superuser")]:
+        user = django_user_model.objects.create_user(
+            name, password="a-long-password-2024", is_staff=True, is_superuser=group == "superuser"
+        )
+        if group in users.values() and group:
+            user.groups.add(Group.objects.get(name=group))
+        client.force_login(user)
+        found[name] = (
+            client.get(reverse("admin:catalogue_depositaryimport_upload")).status_code,
+            client.get(reverse("admin:catalogue_depositaryimport_changelist")).status_code,
+        )
+    assert found == {
+        "editor": (200, 200),
+        "trusted": (200, 200),
+        "reviewer": (403, 200),
+        "staff": (403, 403),
+        "root": (200, 200),
+    }

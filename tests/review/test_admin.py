@@ -18,6 +18,7 @@ from tests.factories import (
     StatementFactory,
     TreatyFactory,
 )
+from tests.queries import count_queries
 from treaties.models import Ratification, Statement
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +305,45 @@ def test_editors_see_the_queue_but_no_decision_actions(article, editor):
     proposal.refresh_from_db()
     article.refresh_from_db()
     assert proposal.status == Status.OPEN and article.text == "Old."
+
+
+def test_a_records_form_names_its_open_proposals(article, editor, trusted):
+    proposal, _ = services.propose(target=article, changes={"text": "X."}, author=editor)
+    response = client_for(trusted).get(change_url(article))
+    assert f"#{proposal.pk}" in " ".join(messages_of(response))
+
+
+def test_the_queue_costs_the_same_queries_as_it_grows(actip, editor, reviewer):
+    def grow(n):
+        for _ in range(n):
+            article = ProvisionFactory(treaty=actip, pillars=[PillarFactory(slug="protection")])
+            services.propose(target=article, changes={"text": "T.", "pillars": []}, author=editor)
+            record = RatificationFactory(treaty=actip)
+            services.propose(target=record, changes={"note": "N."}, author=editor)
+            statement = StatementFactory(ratification=record)
+            services.propose(target=statement, changes={"text": "S."}, author=editor)
+
+    client = client_for(reviewer)
+    grow(2)
+    queries = count_queries(client, reverse(QUEUE), warm=True)
+    grow(6)
+    assert count_queries(client, reverse(QUEUE)) == queries
+
+
+def test_a_reviewer_reads_a_record_without_a_proposal_form(article, reviewer):
+    page = client_for(reviewer).get(change_url(article)).content.decode()
+    assert 'name="_save"' not in page
+    assert "proposal-notice" not in page and "_change_source" not in page
+
+
+def test_deleting_selected_rows_proposes_their_deletion(actip, editor):
+    one, two = StatementFactory(), StatementFactory()
+    response = client_for(editor).post(
+        reverse("admin:treaties_statement_changelist"),
+        {"action": "delete_selected", "_selected_action": [one.pk, two.pk]},
+        follow=True,
+    )
+    assert Statement.objects.count() == 2
+    assert Proposal.objects.filter(kind=Kind.DELETE).count() == 2
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "2 deletion(s) proposed" in shown and "Successfully deleted" not in shown
