@@ -381,7 +381,7 @@ class RatificationAdmin(EditorialAdmin):
     )
     autocomplete_fields = ("participant",)
     inlines = [StatementInline]
-    readonly_fields = ("status_display", "created_at", "modified_at")
+    readonly_fields = ("status_display", "created_at", "modified_at", "depositary_confirmed_as_at")
     import_form = RatificationImportForm
     import_help_template = "admin/treatykb/import_ratifications_help.html"
     deleted_select_related = ("participant", "treaty")
@@ -400,7 +400,7 @@ class RatificationAdmin(EditorialAdmin):
         ),
         ("Withdrawal", {"fields": ("withdrawal_notified_on", "withdrawal_effective_on")}),
         ("Source", {"fields": ("source_url", "source_kind", "statements_flagged", "note")}),
-        ("Record", {"fields": ("created_at", "modified_at")}),
+        ("Record", {"fields": ("created_at", "modified_at", "depositary_confirmed_as_at")}),
     )
 
     def get_queryset(self, request):

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "treaties",
     "provisions",
     "catalogue",
+    "review",
 ]
 
 MIDDLEWARE = [
