@@ -292,6 +292,11 @@ class EditorialAdmin(SimpleHistoryAdmin):
         )
         return may_write and proposals.must_propose(request.user, self.model)
 
+    @staticmethod
+    def is_proposal(request):
+        """Whether this request's save is being kept as a proposal (nothing is written)."""
+        return hasattr(request, "treatykb_proposal")
+
     def propose(self, request, **kwargs):
         """Store one proposal for this request's save (the gate's ``propose``); returns it."""
         pending = getattr(request, "treatykb_proposal", None) or {"reason": "", "source": ""}

@@ -239,6 +239,8 @@ class ParticipantAdmin(EditorialAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if self.is_proposal(request):
+            return  # nothing was saved
         for warning in services.parent_party_warnings(form.instance):
             self.message_user(request, warning, messages.WARNING)
 
@@ -515,4 +517,5 @@ class StatementAdmin(EditorialAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.link_statement_provisions(form.instance)
+        if not self.is_proposal(request):  # a proposal's links are written on approval
+            services.link_statement_provisions(form.instance)

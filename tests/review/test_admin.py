@@ -347,3 +347,35 @@ def test_deleting_selected_rows_proposes_their_deletion(actip, editor):
     assert Proposal.objects.filter(kind=Kind.DELETE).count() == 2
     shown = " ".join(str(m) for m in response.context["messages"])
     assert "2 deletion(s) proposed" in shown and "Successfully deleted" not in shown
+
+
+def test_a_new_participant_and_a_statement_on_its_own_page_are_proposed(actip, editor):
+    client = client_for(editor)
+    response = client.post(
+        reverse("admin:treaties_participant_add"),
+        {
+            "name": "Testland",
+            "recorded_name": "Testland",
+            "kind": "state",
+            "code": "QT",
+            "ratifications-TOTAL_FORMS": "0",
+            "ratifications-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get().changes["code"] == "QT"
+    record = RatificationFactory(treaty=actip)
+    ProvisionFactory(treaty=actip, number="15")
+    statement = StatementFactory(ratification=record, article_reference="")
+    response = client.post(
+        change_url(statement),
+        {
+            "ratification": record.pk,
+            "kind": "reservation",
+            "article_reference": "15(2)",
+            "text": statement.text,
+        },
+    )
+    assert response.status_code == 302
+    assert not statement.provisions.exists()  # linked only when approved
+    assert Proposal.objects.get(object_id=statement.pk).changes == {"article_reference": "15(2)"}
