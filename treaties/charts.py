@@ -6,7 +6,9 @@ through the years costs no further query.
 
 The map's shapes are the Natural Earth 1:110m countries from the npm package ``world-atlas``,
 projected once into SVG path data and vendored in ``static/vendor/world-map/`` (see the README
-there). Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The map's
+there). The page does not repeat that geometry: it draws each shape with ``<use>`` from
+``countries-110m.svg``, a static file written from the same data (``world_sprite_svg``; fingerprinted
+and cached for a year in production like every static file), and colours it by class. Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The map's
 "universe" is every UN member state plus every participant in the data (the EU, the Holy See,
 the State of Palestine, the Cook Islands, Niue): each has a status, and those too small to be
 drawn at this scale are listed beside the map instead of being dropped.
@@ -26,6 +28,9 @@ from django.utils import timezone
 from . import status as status_rules
 
 MAP_FILE = settings.BASE_DIR / "static" / "vendor" / "world-map" / "countries-110m.json"
+# The shapes as one SVG file of paths with ids (``world_sprite_svg``), drawn by ``<use>``.
+SPRITE_STATIC_PATH = "vendor/world-map/countries-110m.svg"
+SPRITE_FILE = settings.BASE_DIR / "static" / SPRITE_STATIC_PATH
 
 # Map classes, in legend order. "other" is a shape that is not a participant in its own right
 # (a territory, or an area whose status is disputed); it has no status of its own.
@@ -43,6 +48,14 @@ MAP_LABELS = {
     status_rules.UNKNOWN: "Not known at that date",
     status_rules.NONE: "Not a participant",
 }
+# The participants table's order of statuses (its status column sorts by this rank).
+TABLE_ORDER = [
+    status_rules.PARTY,
+    status_rules.UNKNOWN,
+    status_rules.SIGNATORY,
+    status_rules.WITHDRAWN,
+    status_rules.NONE,
+]
 OTHER = "other"
 OTHER_LABEL = "Territory or area not a separate participant"
 # One letter per status for the compact year-by-year data the map's script steps through.
@@ -57,14 +70,18 @@ LETTERS = {
 
 @lru_cache(maxsize=1)
 def world_shapes():
-    """The vendored map: {"width", "height", "source", "shapes": [{"code", "name", "d"}]}."""
+    """The vendored map: {"width", "height", "source", "shapes": [{"code", "name", "d", "ref"}]}.
+
+    ``ref`` is the shape's id in the sprite: its ISO alpha-2 code, or ``shape-<n>`` for the
+    few shapes that have none (Kosovo, N. Cyprus, Somaliland)."""
     with open(MAP_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     shapes = []
-    for shape in data["shapes"]:
+    for index, shape in enumerate(data["shapes"]):
         country = pycountry.countries.get(numeric=shape["id"]) if shape["id"] else None
+        code = country.alpha_2 if country else ""
         shapes.append(
-            {"code": country.alpha_2 if country else "", "name": shape["name"], "d": shape["d"]}
+            {"code": code, "name": shape["name"], "d": shape["d"], "ref": code or f"shape-{index}"}
         )
     return {
         "width": data["width"],
@@ -72,6 +89,19 @@ def world_shapes():
         "source": data["source"],
         "shapes": shapes,
     }
+
+
+def world_sprite_svg():
+    """The text of ``countries-110m.svg``: every shape as a ``<path id="<ref>">`` in ``<defs>``,
+    no fill of its own, so that each ``<use>`` on the page colours it by its class. Written by
+    ``manage.py build_world_map_sprite``; a test keeps the committed file equal to this."""
+    world = world_shapes()
+    paths = "\n".join(f'<path id="{shape["ref"]}" d="{shape["d"]}"/>' for shape in world["shapes"])
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {world["width"]} {world["height"]}">\n'
+        f"<!-- {world['source']} -->\n<defs>\n{paths}\n</defs>\n</svg>\n"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +130,28 @@ def first_year(treaty, ratifications):
     return min(dates).year if dates else timezone.localdate().year
 
 
+def participation_counts(treaty, ratifications, as_of=None, statuses=None):
+    """The records of ``treaty`` counted as at ``as_of`` (today when None): per status, plus
+    ``in_force`` (parties whose known entry into force has come) and ``in_force_unknown``
+    (parties whose entry into force is not known, the treaty itself being in force by then or
+    its date not known). ``statuses``: the records' statuses that day, when already derived."""
+    counts = {status: 0 for status, _ in status_rules.CHOICES}
+    counts.update(in_force=0, in_force_unknown=0)
+    day, _current = status_rules.resolve(as_of)
+    treaty_in_force = treaty.entry_into_force_on
+    if statuses is None:
+        statuses = [record.status_at(as_of) for record in ratifications]
+    for record, status in zip(ratifications, statuses, strict=True):
+        counts[status] += 1
+        if status != status_rules.PARTY:
+            continue
+        if record.entry_into_force_on is not None:
+            counts["in_force"] += record.entry_into_force_on <= day
+        elif treaty_in_force is None or treaty_in_force <= day:
+            counts["in_force_unknown"] += 1
+    return counts
+
+
 @dataclass
 class Country:
     code: str
@@ -116,12 +168,12 @@ class Country:
 class MapShape:
     code: str
     name: str
-    d: str
+    ref: str
     status: str
 
     @property
     def css_class(self):
-        return f"map-shape map-{self.status}"
+        return f"map-{self.status}"
 
     @property
     def title(self):
@@ -204,7 +256,7 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         MapShape(
             code=shape["code"] if shape["code"] in by_code else "",
             name=by_code[shape["code"]].name if shape["code"] in by_code else shape["name"],
-            d=shape["d"],
+            ref=shape["ref"],
             status=by_code[shape["code"]].status if shape["code"] in by_code else OTHER,
         )
         for shape in world["shapes"]
@@ -218,17 +270,32 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
     ]
 
     years = list(range(first_year(treaty, ratifications), today.year + 1))
+    dates = [year_end(y) for y in years]
+    # Each record's status at the end of each year, derived once: the map's letters and the
+    # page's figures for that year (the year slider updates both without a request).
+    by_year = [[record.status_at(end) for record in ratifications] for end in dates]
+    figures = {}  # per figure, its value at the end of each year
+    treaty_in_force = treaty.entry_into_force_on
+    for end, statuses in zip(dates, by_year, strict=True):
+        counts = participation_counts(treaty, ratifications, end, statuses)
+        counts["not_in_force"] = int(treaty_in_force is not None and end < treaty_in_force)
+        for key, value in counts.items():
+            figures.setdefault(key, []).append(value)
+    index_of = {code: i for i, code in enumerate(r.participant.code for r in ratifications)}
     script_data = {
         "years": years,
-        "dates": [year_end(y).isoformat() for y in years],
+        "dates": [day.isoformat() for day in dates],
         "today": today.isoformat(),
         "labels": {LETTERS[s]: MAP_LABELS[s] for s in MAP_STATUSES},
+        "status_labels": {LETTERS[s]: status_rules.LABELS[s] for s in MAP_STATUSES},
         "classes": {LETTERS[s]: s for s in MAP_STATUSES},
+        "ranks": {LETTERS[s]: rank for rank, s in enumerate(TABLE_ORDER)},
         "codes": {
-            code: "".join(LETTERS[record.status_at(year_end(y))] for y in years)
-            for code, record in records.items()
+            code: "".join(LETTERS[statuses[index_of[code]]] for statuses in by_year)
+            for code in records
             if code in by_code
         },
+        "figures": figures,
     }
     return WorldMap(
         as_of=day,
