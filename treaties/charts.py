@@ -6,9 +6,10 @@ through the years costs no further query.
 
 The map's shapes are the Natural Earth 1:110m countries from the npm package ``world-atlas``,
 projected once into SVG path data and vendored in ``static/vendor/world-map/`` (see the README
-there). The page does not repeat that geometry: it draws each shape with ``<use>`` from
-``countries-110m.svg``, a static file written from the same data (``world_sprite_svg``; fingerprinted
-and cached for a year in production like every static file), and colours it by class. Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The map's
+there). Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The page
+does not repeat that geometry: it draws each shape with ``<use>`` from ``countries-110m.svg``, a
+static file written from the same data (``world_sprite_svg``; fingerprinted and cached for a
+year in production like every static file), and colours it by class. The map's
 "universe" is every UN member state plus every participant in the data (the EU, the Holy See,
 the State of Palestine, the Cook Islands, Niue): each has a status, and those too small to be
 drawn at this scale are listed beside the map instead of being dropped.
