@@ -192,9 +192,10 @@ def bound_treaty_choices(filterset, featured, label="Any"):
     return filterset
 
 
-# Rows of the treaty page's participants table per page: every participant of a treaty with up
-# to this many records is on one page; the CSV always holds every row that matches.
-TABLE_PAGE_SIZE = 100
+# Rows of the treaty page's participants table per page (so that the page stays under 150 KiB
+# with the largest treaties, UNTOC's 195 records on three pages; a region's on one); the CSV
+# always holds every row that matches.
+TABLE_PAGE_SIZE = 75
 
 
 @dataclass

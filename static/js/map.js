@@ -157,10 +157,11 @@
         var query = params.toString();
         el.href = el.pathname + (query ? "?" + query : "");
       });
-      document.querySelectorAll("tr[data-code]").forEach(function (row) {
-        var letter = letterFor(row.getAttribute("data-code"), index);
+      document.querySelectorAll(".participants-table tbody tr").forEach(function (row) {
+        var link = row.querySelector("th a");  // the participant's profile: /countries/<code>/
+        if (!link) return;
+        var letter = letterFor(link.pathname.split("/")[2], index);
         var status = data.classes[letter];
-        row.className = "status-row status-row--" + status;
         var badge = row.querySelector(".status-badge");
         if (badge) {
           badge.textContent = data.status_labels[letter];
