@@ -141,7 +141,7 @@ def participation_counts(treaty, ratifications, as_of=None, statuses=None):
     day, _current = status_rules.resolve(as_of)
     treaty_in_force = treaty.entry_into_force_on
     if statuses is None:
-        statuses = [record.status_at(as_of) for record in ratifications]
+        statuses = [status_rules.evaluate_on(record, day, _current) for record in ratifications]
     for record, status in zip(ratifications, statuses, strict=True):
         counts[status] += 1
         if status != status_rules.PARTY:
@@ -225,12 +225,48 @@ class WorldMap:
         return self.next_year == timezone.localdate().year
 
 
-def build_world_map(treaty, ratifications, participants, as_of=None):
+def map_timeline(treaty, ratifications):
+    """The data the page's script steps through the years with (``script_data``): per year, its
+    date (31 December, today for the current year), every record's status as one letter per
+    year (``codes``) and the page's figures (``figures``: per figure, one value per year, as
+    ``participation_counts`` gives them). The same for every date a page shows, so it is built
+    once per treaty and data version. Each status is derived once per record and year."""
+    today = timezone.localdate()
+    years = list(range(first_year(treaty, ratifications), today.year + 1))
+    dates = [year_end(y) for y in years]
+    by_year = []
+    for end in dates:
+        day, current = status_rules.resolve(end)
+        by_year.append([status_rules.evaluate_on(record, day, current) for record in ratifications])
+    figures = {}
+    treaty_in_force = treaty.entry_into_force_on
+    for end, statuses in zip(dates, by_year, strict=True):
+        counts = participation_counts(treaty, ratifications, end, statuses)
+        counts["not_in_force"] = int(treaty_in_force is not None and end < treaty_in_force)
+        for key, value in counts.items():
+            figures.setdefault(key, []).append(value)
+    return {
+        "years": years,
+        "dates": [end.isoformat() for end in dates],
+        "today": today.isoformat(),
+        "labels": {LETTERS[s]: MAP_LABELS[s] for s in MAP_STATUSES},
+        "status_labels": {LETTERS[s]: status_rules.LABELS[s] for s in MAP_STATUSES},
+        "classes": {LETTERS[s]: s for s in MAP_STATUSES},
+        "ranks": {LETTERS[s]: rank for rank, s in enumerate(TABLE_ORDER)},
+        "codes": {
+            record.participant.code: "".join(LETTERS[statuses[index]] for statuses in by_year)
+            for index, record in enumerate(ratifications)
+        },
+        "figures": figures,
+    }
+
+
+def build_world_map(treaty, ratifications, participants, as_of=None, timeline=None):
     """The map of ``treaty`` as at ``as_of`` (today when None).
 
     ``ratifications``: every record of the treaty (loaded rows); ``participants``: an iterable of
     (code, name) for every participant in the data, so that those without a record show as
-    "not a participant".
+    "not a participant"; ``timeline``: ``map_timeline``'s data when already built.
     """
     today = timezone.localdate()
     day = as_of or today
@@ -270,34 +306,9 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         for status in MAP_STATUSES
     ]
 
-    years = list(range(first_year(treaty, ratifications), today.year + 1))
-    dates = [year_end(y) for y in years]
-    # Each record's status at the end of each year, derived once: the map's letters and the
-    # page's figures for that year (the year slider updates both without a request).
-    by_year = [[record.status_at(end) for record in ratifications] for end in dates]
-    figures = {}  # per figure, its value at the end of each year
-    treaty_in_force = treaty.entry_into_force_on
-    for end, statuses in zip(dates, by_year, strict=True):
-        counts = participation_counts(treaty, ratifications, end, statuses)
-        counts["not_in_force"] = int(treaty_in_force is not None and end < treaty_in_force)
-        for key, value in counts.items():
-            figures.setdefault(key, []).append(value)
-    index_of = {code: i for i, code in enumerate(r.participant.code for r in ratifications)}
-    script_data = {
-        "years": years,
-        "dates": [day.isoformat() for day in dates],
-        "today": today.isoformat(),
-        "labels": {LETTERS[s]: MAP_LABELS[s] for s in MAP_STATUSES},
-        "status_labels": {LETTERS[s]: status_rules.LABELS[s] for s in MAP_STATUSES},
-        "classes": {LETTERS[s]: s for s in MAP_STATUSES},
-        "ranks": {LETTERS[s]: rank for rank, s in enumerate(TABLE_ORDER)},
-        "codes": {
-            code: "".join(LETTERS[statuses[index_of[code]]] for statuses in by_year)
-            for code in records
-            if code in by_code
-        },
-        "figures": figures,
-    }
+    if timeline is None:
+        timeline = map_timeline(treaty, ratifications)
+    years = timeline["years"]
     return WorldMap(
         as_of=day,
         width=world["width"],
@@ -309,7 +320,7 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         legend=legend,
         years=years,
         year=day.year,
-        script_data=script_data,
+        script_data=timeline,
     )
 
 
@@ -368,18 +379,18 @@ def nice_step(maximum, ticks=5):
     return 10 * magnitude
 
 
-def build_parties_chart(treaty, ratifications):
-    """Number of parties at the end of each year (today for the current year)."""
-    if not ratifications and not treaty.opened_for_signature_on:
-        years = []
-    else:
-        years = list(range(first_year(treaty, ratifications), timezone.localdate().year + 1))
-    rows, previous = [], 0
-    for year in years:
-        statuses = [r.status_at(year_end(year)) for r in ratifications]
-        parties = statuses.count(status_rules.PARTY)
-        rows.append((year, parties, statuses.count(status_rules.UNKNOWN), parties - previous))
-        previous = parties
+def build_parties_chart(treaty, ratifications, timeline=None):
+    """Number of parties at the end of each year (today for the current year), from the
+    figures of ``map_timeline`` (given, or built here)."""
+    rows = []
+    if ratifications or treaty.opened_for_signature_on:
+        timeline = timeline or map_timeline(treaty, ratifications)
+        figures, previous = timeline["figures"], 0
+        for index, year in enumerate(timeline["years"]):
+            parties = figures[status_rules.PARTY][index]
+            rows.append((year, parties, figures[status_rules.UNKNOWN][index], parties - previous))
+            previous = parties
+    years = [row[0] for row in rows]
 
     width, height = 720, 260
     plot_left, plot_right, plot_top, plot_bottom = 44, 8, 12, 228

@@ -340,15 +340,28 @@ class TreatyParticipation:
         # Cached under the data version (common.caching): an edit shows at once.
         def build():
             participants = Participant.objects.values_list("code", "name")
-            return charts.build_world_map(self.treaty, self.records, participants, self.as_of)
+            return charts.build_world_map(
+                self.treaty, self.records, participants, self.as_of, self.timeline
+            )
 
         return cached_aggregate("world-map", build, self.treaty.pk, self.as_of)
+
+    @cached_property
+    def timeline(self):
+        """Every record's status and the page's figures at the end of each year
+        (``charts.map_timeline``): the same whatever the date shown, so built once per treaty
+        and data version, for the map, its year slider and the chart."""
+        return cached_aggregate(
+            "map-timeline",
+            lambda: charts.map_timeline(self.treaty, self.records),
+            self.treaty.pk,
+        )
 
     @cached_property
     def chart(self):
         return cached_aggregate(
             "parties-chart",
-            lambda: charts.build_parties_chart(self.treaty, self.records),
+            lambda: charts.build_parties_chart(self.treaty, self.records, self.timeline),
             self.treaty.pk,
         )
 
