@@ -24,7 +24,9 @@ from importlib import resources
 
 import pycountry
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from . import status as status_rules
 
@@ -200,6 +202,16 @@ class WorldMap:
     @property
     def is_today(self):
         return self.as_of >= timezone.localdate()
+
+    def shapes_markup(self):
+        """Every shape as ``<use href="<the map's static file>#<id>" class="map-<status>">``
+        with its title: built here rather than by a template loop (176 shapes per page)."""
+        sprite = static(SPRITE_STATIC_PATH)
+        return format_html_join(
+            "\n",
+            '<use href="{}#{}" class="{}"><title>{}</title></use>',
+            ((sprite, shape.ref, shape.css_class, shape.title) for shape in self.shapes),
+        )
 
     @property
     def previous_year(self):
