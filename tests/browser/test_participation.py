@@ -67,3 +67,18 @@ def test_coe_members_not_party_to_the_palermo_protocol(page):
     expect(page.get_by_role("status")).to_contain_text("0 participants match these filters")
     expect(page.locator("#id_membership")).to_have_value("coe")
     expect(page.locator("#id_not_party_to")).to_have_value("palermo-protocol")
+
+
+def test_a_one_page_table_sorts_by_date_in_the_browser_with_unknown_dates_last(page):
+    page.goto("/treaties/untoc/?region=Europe")
+    table = page.locator("table.participants-table[data-sortable]")
+    table.get_by_role("link", name=re.compile("^Consent to be bound")).click()
+    expect(table.locator("th[data-sort-key=consent]")).to_have_attribute("aria-sort", "ascending")
+    assert "sort=consent" in page.url
+    dates = table.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => { const t = r.children[4].querySelector('time');"
+        " return t ? t.getAttribute('datetime') : ''; })"
+    )
+    known = [d for d in dates if d]
+    assert len(known) > 30 and known == sorted(known)
+    assert all(not d for d in dates[len(known) :])  # no date: last
