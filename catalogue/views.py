@@ -88,9 +88,12 @@ class TreatyDetailView(ParticipationMixin, DetailView):
         provisions = list(pillar_filter.qs)
         for provision in provisions:
             provision.division_anchor = division_anchor(provision.division)
-        pillars = Pillar.objects.order_by("position", "slug").annotate(
-            article_count=Count("provisions", filter=Q(provisions__treaty=treaty))
+        # Counted per pillar through the tag links of this treaty's articles (an index lookup),
+        # not by joining every tagged article of the collection and filtering in the count.
+        tags = Provision.pillars.through.objects.filter(
+            pillar=OuterRef("pk"), provision__treaty=treaty
         )
+        pillars = Pillar.objects.order_by("position", "slug").annotate(article_count=count_of(tags))
         return super().get_context_data(
             provisions=provisions,
             pillars=pillars,

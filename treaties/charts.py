@@ -6,7 +6,10 @@ through the years costs no further query.
 
 The map's shapes are the Natural Earth 1:110m countries from the npm package ``world-atlas``,
 projected once into SVG path data and vendored in ``static/vendor/world-map/`` (see the README
-there). Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The map's
+there). Their ids are ISO 3166-1 numeric codes, mapped to alpha-2 with ``pycountry``. The page
+does not repeat that geometry: it draws each shape with ``<use>`` from ``countries-110m.svg``, a
+static file written from the same data (``world_sprite_svg``; fingerprinted and cached for a
+year in production like every static file), and colours it by class. The map's
 "universe" is every UN member state plus every participant in the data (the EU, the Holy See,
 the State of Palestine, the Cook Islands, Niue): each has a status, and those too small to be
 drawn at this scale are listed beside the map instead of being dropped.
@@ -21,11 +24,16 @@ from importlib import resources
 
 import pycountry
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from . import status as status_rules
 
 MAP_FILE = settings.BASE_DIR / "static" / "vendor" / "world-map" / "countries-110m.json"
+# The shapes as one SVG file of paths with ids (``world_sprite_svg``), drawn by ``<use>``.
+SPRITE_STATIC_PATH = "vendor/world-map/countries-110m.svg"
+SPRITE_FILE = settings.BASE_DIR / "static" / SPRITE_STATIC_PATH
 
 # Map classes, in legend order. "other" is a shape that is not a participant in its own right
 # (a territory, or an area whose status is disputed); it has no status of its own.
@@ -43,6 +51,14 @@ MAP_LABELS = {
     status_rules.UNKNOWN: "Not known at that date",
     status_rules.NONE: "Not a participant",
 }
+# The participants table's order of statuses (its status column sorts by this rank).
+TABLE_ORDER = [
+    status_rules.PARTY,
+    status_rules.UNKNOWN,
+    status_rules.SIGNATORY,
+    status_rules.WITHDRAWN,
+    status_rules.NONE,
+]
 OTHER = "other"
 OTHER_LABEL = "Territory or area not a separate participant"
 # One letter per status for the compact year-by-year data the map's script steps through.
@@ -57,14 +73,18 @@ LETTERS = {
 
 @lru_cache(maxsize=1)
 def world_shapes():
-    """The vendored map: {"width", "height", "source", "shapes": [{"code", "name", "d"}]}."""
+    """The vendored map: {"width", "height", "source", "shapes": [{"code", "name", "d", "ref"}]}.
+
+    ``ref`` is the shape's id in the sprite: its ISO alpha-2 code, or ``shape-<n>`` for the
+    few shapes that have none (Kosovo, N. Cyprus, Somaliland)."""
     with open(MAP_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     shapes = []
-    for shape in data["shapes"]:
+    for index, shape in enumerate(data["shapes"]):
         country = pycountry.countries.get(numeric=shape["id"]) if shape["id"] else None
+        code = country.alpha_2 if country else ""
         shapes.append(
-            {"code": country.alpha_2 if country else "", "name": shape["name"], "d": shape["d"]}
+            {"code": code, "name": shape["name"], "d": shape["d"], "ref": code or f"shape-{index}"}
         )
     return {
         "width": data["width"],
@@ -72,6 +92,19 @@ def world_shapes():
         "source": data["source"],
         "shapes": shapes,
     }
+
+
+def world_sprite_svg():
+    """The text of ``countries-110m.svg``: every shape as a ``<path id="<ref>">`` in ``<defs>``,
+    no fill of its own, so that each ``<use>`` on the page colours it by its class. Written by
+    ``manage.py build_world_map_sprite``; a test keeps the committed file equal to this."""
+    world = world_shapes()
+    paths = "\n".join(f'<path id="{shape["ref"]}" d="{shape["d"]}"/>' for shape in world["shapes"])
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {world["width"]} {world["height"]}">\n'
+        f"<!-- {world['source']} -->\n<defs>\n{paths}\n</defs>\n</svg>\n"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +133,28 @@ def first_year(treaty, ratifications):
     return min(dates).year if dates else timezone.localdate().year
 
 
+def participation_counts(treaty, ratifications, as_of=None, statuses=None):
+    """The records of ``treaty`` counted as at ``as_of`` (today when None): per status, plus
+    ``in_force`` (parties whose known entry into force has come) and ``in_force_unknown``
+    (parties whose entry into force is not known, the treaty itself being in force by then or
+    its date not known). ``statuses``: the records' statuses that day, when already derived."""
+    counts = {status: 0 for status, _ in status_rules.CHOICES}
+    counts.update(in_force=0, in_force_unknown=0)
+    day, _current = status_rules.resolve(as_of)
+    treaty_in_force = treaty.entry_into_force_on
+    if statuses is None:
+        statuses = [status_rules.evaluate_on(record, day, _current) for record in ratifications]
+    for record, status in zip(ratifications, statuses, strict=True):
+        counts[status] += 1
+        if status != status_rules.PARTY:
+            continue
+        if record.entry_into_force_on is not None:
+            counts["in_force"] += record.entry_into_force_on <= day
+        elif treaty_in_force is None or treaty_in_force <= day:
+            counts["in_force_unknown"] += 1
+    return counts
+
+
 @dataclass
 class Country:
     code: str
@@ -116,12 +171,12 @@ class Country:
 class MapShape:
     code: str
     name: str
-    d: str
+    ref: str
     status: str
 
     @property
     def css_class(self):
-        return f"map-shape map-{self.status}"
+        return f"map-{self.status}"
 
     @property
     def title(self):
@@ -148,6 +203,16 @@ class WorldMap:
     def is_today(self):
         return self.as_of >= timezone.localdate()
 
+    def shapes_markup(self):
+        """Every shape as ``<use href="<the map's static file>#<id>" class="map-<status>">``
+        with its title: built here rather than by a template loop (176 shapes per page)."""
+        sprite = static(SPRITE_STATIC_PATH)
+        return format_html_join(
+            "\n",
+            '<use href="{}#{}" class="{}"><title>{}</title></use>',
+            ((sprite, shape.ref, shape.css_class, shape.title) for shape in self.shapes),
+        )
+
     @property
     def previous_year(self):
         return self.year - 1 if self.years and self.year > self.years[0] else None
@@ -172,12 +237,48 @@ class WorldMap:
         return self.next_year == timezone.localdate().year
 
 
-def build_world_map(treaty, ratifications, participants, as_of=None):
+def map_timeline(treaty, ratifications):
+    """The data the page's script steps through the years with (``script_data``): per year, its
+    date (31 December, today for the current year), every record's status as one letter per
+    year (``codes``) and the page's figures (``figures``: per figure, one value per year, as
+    ``participation_counts`` gives them). The same for every date a page shows, so it is built
+    once per treaty and data version. Each status is derived once per record and year."""
+    today = timezone.localdate()
+    years = list(range(first_year(treaty, ratifications), today.year + 1))
+    dates = [year_end(y) for y in years]
+    by_year = []
+    for end in dates:
+        day, current = status_rules.resolve(end)
+        by_year.append([status_rules.evaluate_on(record, day, current) for record in ratifications])
+    figures = {}
+    treaty_in_force = treaty.entry_into_force_on
+    for end, statuses in zip(dates, by_year, strict=True):
+        counts = participation_counts(treaty, ratifications, end, statuses)
+        counts["not_in_force"] = int(treaty_in_force is not None and end < treaty_in_force)
+        for key, value in counts.items():
+            figures.setdefault(key, []).append(value)
+    return {
+        "years": years,
+        "dates": [end.isoformat() for end in dates],
+        "today": today.isoformat(),
+        "labels": {LETTERS[s]: MAP_LABELS[s] for s in MAP_STATUSES},
+        "status_labels": {LETTERS[s]: status_rules.LABELS[s] for s in MAP_STATUSES},
+        "classes": {LETTERS[s]: s for s in MAP_STATUSES},
+        "ranks": {LETTERS[s]: rank for rank, s in enumerate(TABLE_ORDER)},
+        "codes": {
+            record.participant.code: "".join(LETTERS[statuses[index]] for statuses in by_year)
+            for index, record in enumerate(ratifications)
+        },
+        "figures": figures,
+    }
+
+
+def build_world_map(treaty, ratifications, participants, as_of=None, timeline=None):
     """The map of ``treaty`` as at ``as_of`` (today when None).
 
     ``ratifications``: every record of the treaty (loaded rows); ``participants``: an iterable of
     (code, name) for every participant in the data, so that those without a record show as
-    "not a participant".
+    "not a participant"; ``timeline``: ``map_timeline``'s data when already built.
     """
     today = timezone.localdate()
     day = as_of or today
@@ -204,7 +305,7 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         MapShape(
             code=shape["code"] if shape["code"] in by_code else "",
             name=by_code[shape["code"]].name if shape["code"] in by_code else shape["name"],
-            d=shape["d"],
+            ref=shape["ref"],
             status=by_code[shape["code"]].status if shape["code"] in by_code else OTHER,
         )
         for shape in world["shapes"]
@@ -217,19 +318,9 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         for status in MAP_STATUSES
     ]
 
-    years = list(range(first_year(treaty, ratifications), today.year + 1))
-    script_data = {
-        "years": years,
-        "dates": [year_end(y).isoformat() for y in years],
-        "today": today.isoformat(),
-        "labels": {LETTERS[s]: MAP_LABELS[s] for s in MAP_STATUSES},
-        "classes": {LETTERS[s]: s for s in MAP_STATUSES},
-        "codes": {
-            code: "".join(LETTERS[record.status_at(year_end(y))] for y in years)
-            for code, record in records.items()
-            if code in by_code
-        },
-    }
+    if timeline is None:
+        timeline = map_timeline(treaty, ratifications)
+    years = timeline["years"]
     return WorldMap(
         as_of=day,
         width=world["width"],
@@ -241,7 +332,7 @@ def build_world_map(treaty, ratifications, participants, as_of=None):
         legend=legend,
         years=years,
         year=day.year,
-        script_data=script_data,
+        script_data=timeline,
     )
 
 
@@ -300,18 +391,18 @@ def nice_step(maximum, ticks=5):
     return 10 * magnitude
 
 
-def build_parties_chart(treaty, ratifications):
-    """Number of parties at the end of each year (today for the current year)."""
-    if not ratifications and not treaty.opened_for_signature_on:
-        years = []
-    else:
-        years = list(range(first_year(treaty, ratifications), timezone.localdate().year + 1))
-    rows, previous = [], 0
-    for year in years:
-        statuses = [r.status_at(year_end(year)) for r in ratifications]
-        parties = statuses.count(status_rules.PARTY)
-        rows.append((year, parties, statuses.count(status_rules.UNKNOWN), parties - previous))
-        previous = parties
+def build_parties_chart(treaty, ratifications, timeline=None):
+    """Number of parties at the end of each year (today for the current year), from the
+    figures of ``map_timeline`` (given, or built here)."""
+    rows = []
+    if ratifications or treaty.opened_for_signature_on:
+        timeline = timeline or map_timeline(treaty, ratifications)
+        figures, previous = timeline["figures"], 0
+        for index, year in enumerate(timeline["years"]):
+            parties = figures[status_rules.PARTY][index]
+            rows.append((year, parties, figures[status_rules.UNKNOWN][index], parties - previous))
+            previous = parties
+    years = [row[0] for row in rows]
 
     width, height = 720, 260
     plot_left, plot_right, plot_top, plot_bottom = 44, 8, 12, 228

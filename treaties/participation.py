@@ -26,7 +26,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, W
 from django.http import Http404, QueryDict
 
 from common.caching import cached_aggregate
-from common.params import filter_errors
+from common.params import filter_errors, page_number
 
 from . import charts
 from . import status as status_rules
@@ -192,15 +192,7 @@ def status_rank():
     return Case(
         *[
             When(status=status, then=Value(index))
-            for index, status in enumerate(
-                [
-                    status_rules.PARTY,
-                    status_rules.UNKNOWN,
-                    status_rules.SIGNATORY,
-                    status_rules.WITHDRAWN,
-                    status_rules.NONE,
-                ]
-            )
+            for index, status in enumerate(charts.TABLE_ORDER)
         ],
         output_field=IntegerField(),
     )
@@ -276,6 +268,43 @@ def bound_treaty_choices(filterset, featured, label="Any"):
     return filterset
 
 
+# Rows of the treaty page's participants table per page (so that the page stays under 150 KiB
+# with the largest treaties, UNTOC's 195 records on three pages; a region's on one); the CSV
+# always holds every row that matches.
+TABLE_PAGE_SIZE = 75
+
+
+@dataclass
+class TableSource:
+    """A source named by number in the participants table (``table_sources``)."""
+
+    number: int
+    url: str
+    kind: str
+    as_at: datetime.date | None
+    via_url: str
+    count: int = 0
+
+
+def number_sources(rows):
+    """The distinct sources of ``rows``, numbered in order of first use, and each row's
+    ``source_number``: the table names a source by its number and the list under it gives it
+    once (its address, kind, the date it stood at, the copy read), rather than repeating the
+    same addresses on every row."""
+    numbered = {}
+    for row in rows:
+        if not row.source_url:
+            row.source_number = None
+            continue
+        key = (row.source_url, row.source_kind, row.source_as_at, row.via_url)
+        if key not in numbered:
+            numbered[key] = TableSource(len(numbered) + 1, *key)
+        source = numbered[key]
+        source.count += 1
+        row.source_number = source.number
+    return list(numbered.values())
+
+
 def as_of_label(as_of):
     return "today" if as_of is None else as_of.strftime("%-d %B %Y")
 
@@ -289,9 +318,11 @@ class TreatyParticipation:
     table is then left empty rather than answering a different question.
     """
 
-    def __init__(self, treaty, params):
+    def __init__(self, treaty, params, page=1):
         self.treaty = treaty
         self.params = params
+        self.page = page
+        self.table_sources = []  # set with the page of the table (table_page)
         self.filterset = label_empty_choices(
             RatificationFilterSet(
                 params,
@@ -321,6 +352,20 @@ class TreatyParticipation:
             if name not in ("as_of", "treaty")
         )
 
+    @property
+    def is_past(self):
+        """The page shows a date before today (``?as_of=`` a past date)."""
+        return self.as_of is not None
+
+    @property
+    def chart_year(self):
+        """The chart's bar for the date shown (the last year end on or before it), or None
+        for today."""
+        if not self.is_past or self.before_the_treaty:
+            return None
+        day = self.as_of
+        return day.year if (day.month, day.day) == (12, 31) else day.year - 1
+
     @cached_property
     def rows(self):
         """The table: filtered, sorted, with ``status`` as at ``as_of`` (empty when invalid)."""
@@ -346,23 +391,9 @@ class TreatyParticipation:
 
     @cached_property
     def counts(self):
-        """Per status as at the date, plus ``in_force`` (entry into force reached, known) and
-        ``in_force_unknown`` (parties that day whose entry into force is not known, the treaty
-        itself being in force by then or its date unknown)."""
-        counts = {status: 0 for status, _ in status_rules.CHOICES}
-        counts.update(in_force=0, in_force_unknown=0)
-        day, _current = status_rules.resolve(self.as_of)
-        treaty_in_force = self.treaty.entry_into_force_on
-        for record in self.records:
-            status = record.status_at(self.as_of)
-            counts[status] += 1
-            if status != status_rules.PARTY:
-                continue
-            if record.entry_into_force_on is not None:
-                counts["in_force"] += record.entry_into_force_on <= day
-            elif treaty_in_force is None or treaty_in_force <= day:
-                counts["in_force_unknown"] += 1
-        return counts
+        """Per status as at the date, plus ``in_force`` and ``in_force_unknown``
+        (``charts.participation_counts``, the rule the map's year slider uses too)."""
+        return charts.participation_counts(self.treaty, self.records, self.as_of)
 
     @property
     def before_the_treaty(self):
@@ -385,17 +416,59 @@ class TreatyParticipation:
         # Cached under the data version (common.caching): an edit shows at once.
         def build():
             participants = Participant.objects.values_list("code", "name")
-            return charts.build_world_map(self.treaty, self.records, participants, self.as_of)
+            return charts.build_world_map(
+                self.treaty, self.records, participants, self.as_of, self.timeline
+            )
 
         return cached_aggregate("world-map", build, self.treaty.pk, self.as_of)
+
+    @cached_property
+    def timeline(self):
+        """Every record's status and the page's figures at the end of each year
+        (``charts.map_timeline``): the same whatever the date shown, so built once per treaty
+        and data version, for the map, its year slider and the chart."""
+        return cached_aggregate(
+            "map-timeline",
+            lambda: charts.map_timeline(self.treaty, self.records),
+            self.treaty.pk,
+        )
 
     @cached_property
     def chart(self):
         return cached_aggregate(
             "parties-chart",
-            lambda: charts.build_parties_chart(self.treaty, self.records),
+            lambda: charts.build_parties_chart(self.treaty, self.records, self.timeline),
             self.treaty.pk,
         )
+
+    @property
+    def today_url(self):
+        """This page as at today: its address without ``as_of`` (and the page of the table)."""
+        params = self.params.copy()
+        for name in ("as_of", "page"):
+            params.pop(name, None)
+        query = params.urlencode()
+        return self.treaty.get_absolute_url() + (f"?{query}" if query else "")
+
+    @property
+    def csv_query(self):
+        """The page's query string without ``page``: the CSV holds every row that matches."""
+        params = self.params.copy()
+        params.pop("page", None)
+        return params.urlencode()
+
+    @cached_property
+    def table_page(self):
+        """The page of the table asked for (``?page=``, ``TABLE_PAGE_SIZE`` rows; an
+        out-of-range page is a 404, like every paged list), its rows numbered by source
+        (``table_sources``)."""
+        paginator = Paginator(self.rows, TABLE_PAGE_SIZE, allow_empty_first_page=True)
+        number = self.page
+        if not 1 <= number <= paginator.num_pages:
+            raise Http404(f"There is no page {number}: the table fills {paginator.num_pages}.")
+        page = paginator.page(number)
+        self.table_sources = number_sources(page.object_list)
+        return page
 
     def sort_links(self):
         """Per column: the query value that sorts by it (toggling direction) and aria-sort."""
@@ -416,7 +489,9 @@ class ParticipationMixin:
     """Adds the participation section for ``self.object``, a Treaty, to a detail view."""
 
     def get_participation_context(self):
-        participation = TreatyParticipation(self.object, self.request.GET)
+        participation = TreatyParticipation(
+            self.object, self.request.GET, page=page_number(self.request)
+        )
         return {"participation": participation, "ratifications": participation.rows}
 
 

@@ -112,7 +112,12 @@ def _in_existence(treaty, day):
 
 
 def evaluate(ratification, as_of=None):
-    day, current = resolve(as_of)
+    return evaluate_on(ratification, *resolve(as_of))
+
+
+def evaluate_on(ratification, day, current):
+    """``evaluate`` for a date already resolved (``resolve``): for loops over many records at
+    one date (the map's and the chart's years), which then resolve it once."""
     r = ratification
     if _on_or_before(r.withdrawal_effective_on, day):
         return WITHDRAWN

@@ -1,16 +1,26 @@
 // Client-side sorting for tables marked data-sortable (the treaty page's participants table).
 //
 // Without this script each column header is a link that sorts on the server (?sort=...). With
-// it, a click sorts the rows in place by each cell's data-sort-value (or its text), toggles the
+// it, a click sorts the rows in place by each cell's data-sort-value (a date column by its
+// <time datetime>, otherwise the cell's text), toggles the
 // direction, keeps aria-sort right and updates the address so a reload gives the same order.
 (function () {
   "use strict";
 
-  function cellValue(row, index) {
+  // Columns of dates: a cell sorts by its <time datetime>, and without one ("–", "date not
+  // known") it has no value and goes last.
+  var DATE_COLUMNS = ["signature", "consent", "in_force", "withdrawal"];
+
+  function cellValue(row, index, isDate) {
     var cell = row.children[index];
     if (!cell) return "";
     var value = cell.getAttribute("data-sort-value");
-    return value === null ? cell.textContent.trim() : value;
+    if (value !== null) return value;
+    if (isDate) {
+      var time = cell.querySelector("time[datetime]");
+      return time ? time.getAttribute("datetime") : "";
+    }
+    return cell.textContent.trim();
   }
 
   function compare(a, b) {
@@ -36,8 +46,9 @@
         var descending = th.getAttribute("aria-sort") === "ascending";
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (r1, r2) {
-          var a = cellValue(r1, index);
-          var b = cellValue(r2, index);
+          var isDate = DATE_COLUMNS.indexOf(key) >= 0;
+          var a = cellValue(r1, index, isDate);
+          var b = cellValue(r2, index, isDate);
           if (a === "" || b === "") return compare(a, b);
           var order = compare(a, b) || compare(cellValue(r1, 0), cellValue(r2, 0));
           return descending ? -order : order;

@@ -21,6 +21,7 @@ URLS = {
     "home": "/",
     "treaties": "/treaties/",
     "treaty": "/treaties/{treaty}/",
+    "treaty-as-of": "/treaties/{treaty}/?as_of=2010-06-30",
     "article": "/treaties/{treaty}/articles/{article}/",
     "participant": "/countries/{participant}/",
     "participants": "/countries/",

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def shapes_with_class(html, css_class):
-    return len(re.findall(rf'<path d="[^"]+" class="map-shape {css_class}"', html))
+    return len(re.findall(rf'<use href="[^"]+#[^"]+" class="{css_class}"', html))
 
 
 def csv_rows(response):
@@ -56,17 +56,31 @@ class TestOnTheShippedData:
 
     def test_the_untoc_page_counts_its_193_parties_today(self, client):
         html = client.get("/treaties/untoc/").content.decode()
-        assert "<strong>193</strong> parties" in html
-        assert "<strong>2</strong> signatories not (yet) bound" in html
+        assert re.search(
+            r'<strong data-count="party\+unknown">193</strong> <span[^>]*>parties</span>', html
+        )
+        assert re.search(
+            r'<strong data-count="signatory">2</strong> <span[^>]*>signatories</span> not', html
+        )
 
     def test_the_table_lists_every_record_with_sources_and_the_basis_of_entry_into_force(
         self, client
     ):
         response = client.get("/treaties/untoc/")
         html = response.content.decode()
-        assert len(response.context["participation"].rows) == 195
-        assert "computed (art. 38(2))" in html
-        assert ">source</a>" in html and "depositary" in html
+        participation = response.context["participation"]
+        assert len(participation.rows) == 195
+        assert "“computed” by the treaty's rule (art. 38(2))" in html
+        assert "<small>computed</small>" in html
+        # Each source once, numbered, under the table; each row names its source by number.
+        page = participation.table_page  # numbers the sources of the rows it shows
+        sources = participation.table_sources
+        assert len(page.object_list) == 75
+        assert sources and sum(s.count for s in sources) == 75  # the rows of page 1
+        assert sources[0].kind == "depositary"
+        assert '<td><a href="#src-1">1</a></td>' in html
+        assert html.count(f'href="{sources[0].url}"'.replace("&", "&amp;")) == 1
+        assert "the depositary, as at" in html
 
     def test_a_party_without_a_consent_date_shows_date_not_known(self, client):
         response = client.get("/treaties/untoc/?region=Africa")
