@@ -141,7 +141,21 @@ def describe_vnu(message):
 
 
 def run_axe(page):
-    """axe-core's WCAG 2.2 AA violations on the page as it stands."""
+    """axe-core's WCAG 2.2 AA violations on the page as a reader sees it: scrolled through once
+    first, so that sections laid out only near the viewport (``content-visibility: auto``, the
+    treaty page's participation section) stand at their real size, not their placeholder's, when
+    axe measures where targets are."""
+    page.evaluate(
+        """async () => {
+            const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+            for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+                scrollTo(0, y);
+                await frame();
+            }
+            scrollTo(0, 0);
+            await frame();
+        }"""
+    )
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     return page.evaluate(
         """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
