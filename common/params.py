@@ -18,6 +18,7 @@ import datetime
 from django import forms
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 DATE_FORMAT_HELP = "use the form YYYY-MM-DD, e.g. 2010-12-31"
 
@@ -33,6 +34,26 @@ def parse_date(value):
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueError(f"'{value}' is not a date; {DATE_FORMAT_HELP}.") from None
+
+
+def parse_timestamp(value):
+    """An ISO 8601 timestamp (UTC when it has no offset; ``Z`` accepted) or a date (its start,
+    UTC); raises ValueError with a readable message for anything else."""
+    text = str(value or "").strip()
+    moment = None
+    try:
+        moment = parse_datetime(text.replace("Z", "+00:00"))
+        if moment is None:
+            moment = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(
+            f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z or 2025-01-31."
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment
 
 
 def as_of(day):

@@ -4,18 +4,14 @@ Each validates its input: an unknown treaty slug, a malformed date or an unknown
 error naming the parameter and the accepted values (a 400 in the API, a message on a page).
 """
 
-import datetime
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django_filters.fields import ChoiceField
 from drf_spectacular.drainage import set_override
 
-from common.params import ISODateField, as_of
+from common.params import ISODateField, as_of, parse_timestamp
 
 from . import status as status_rules
 from .models import (
@@ -26,7 +22,6 @@ from .models import (
     Statement,
     StatementKind,
     Treaty,
-    articles_model,
 )
 
 
@@ -100,26 +95,12 @@ class TimestampField(forms.Field):
     """An ISO 8601 timestamp (UTC when no offset is given) or a date (its start, UTC)."""
 
     def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
+        if not (value or "").strip():
             return None
-        moment = None
         try:
-            moment = parse_datetime(value.replace("Z", "+00:00"))
-            if moment is None:
-                day = datetime.date.fromisoformat(value)
-                moment = datetime.datetime.combine(day, datetime.time())
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise invalid(
-                f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z "
-                "or 2025-01-31.",
-                code="invalid",
-            )
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, datetime.UTC)
-        return moment
+            return parse_timestamp(value)
+        except ValueError as error:
+            raise invalid(str(error), code="invalid") from None
 
 
 class TimestampFilter(DescribedStringMixin, django_filters.Filter):
@@ -262,17 +243,14 @@ class ParticipantFilterSet(AsOfMixin):
         method="filter_name", label="Name", help_text="Part of the name or the code."
     )
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the participant's treaty records.",
     )
 
     class Meta:
         model = Participant
         fields = []
-
-    def filter_modified_since(self, queryset, name, value):
-        changed = Ratification.objects.filter(participant=OuterRef("pk"), modified_at__gte=value)
-        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
 
     def filter_membership(self, queryset, name, value):
         return queryset.filter(**{MEMBERSHIP_FIELDS[value]: True})
@@ -334,7 +312,8 @@ class RatificationFilterSet(AsOfMixin):
         help_text="Records with (true) or without (false) a reservation text on file.",
     )
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the record's statements.",
     )
 
@@ -357,10 +336,6 @@ class RatificationFilterSet(AsOfMixin):
     def filter_participant(self, queryset, name, codes):
         return queryset.filter(participant__code__in=codes)
 
-    def filter_modified_since(self, queryset, name, value):
-        changed = Statement.objects.filter(ratification=OuterRef("pk"), modified_at__gte=value)
-        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
-
     def filter_membership(self, queryset, name, value):
         return queryset.filter(**{f"participant__{MEMBERSHIP_FIELDS[value]}": True})
 
@@ -378,7 +353,8 @@ class TreatyFilterSet(AsOfMixin):
     """Treaties, with their counts of parties and signatories as at ``as_of``."""
 
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the treaty's articles or records.",
     )
 
@@ -388,14 +364,6 @@ class TreatyFilterSet(AsOfMixin):
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset.with_counts(self.as_of_date))
-
-    def filter_modified_since(self, queryset, name, value):
-        articles = articles_model().objects
-        return queryset.filter(
-            Q(modified_at__gte=value)
-            | Exists(Ratification.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
-            | Exists(articles.filter(treaty=OuterRef("pk"), modified_at__gte=value))
-        )
 
 
 class StatementFilterSet(django_filters.FilterSet):
