@@ -108,20 +108,27 @@ def _noop():
 
 def _transaction_state(using):
     """The set of (kind, id) already listed as created or updated in the current transaction
-    (taking the log's lock on its first use), or None outside a transaction."""
+    (taking the log's lock on its first use), or None outside a transaction. A nested block
+    (a savepoint) keeps its own set: what it lists is not lost if it is rolled back alone."""
     connection = connections[using]
     if not connection.in_atomic_block:
         return None
+    savepoints = tuple(connection.savepoint_ids)
     state = connection.__dict__.get("_treatykb_changes")
     if state is not None:
-        marker, index, seen = state
+        marker, index, where, seen = state
         hooks = connection.run_on_commit
-        if index < len(hooks) and hooks[index][1] is marker:
+        if where == savepoints and index < len(hooks) and hooks[index][1] is marker:
             return seen
     marker = functools.partial(_noop)  # a new object for each transaction
     transaction.on_commit(marker, using=using)
     seen = set()
-    connection.__dict__["_treatykb_changes"] = (marker, len(connection.run_on_commit) - 1, seen)
+    connection.__dict__["_treatykb_changes"] = (
+        marker,
+        len(connection.run_on_commit) - 1,
+        savepoints,
+        seen,
+    )
     _lock(connection)
     return seen
 
@@ -270,4 +277,6 @@ def prune(days=RETENTION_DAYS):
         raise ValueError(f"Changes are kept at least {RETENTION_DAYS} days, not {days}.")
     cutoff = timezone.now() - datetime.timedelta(days=days)
     count, _ = Change.objects.filter(at__lt=cutoff).delete()
+    if count:
+        caching.bump_data_version()  # cached answers of the feed may list them
     return count
