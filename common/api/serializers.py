@@ -49,9 +49,13 @@ class SpecSerializer(serializers.BaseSerializer):
     ``?format=csv`` then has the columns and spellings of every other export of that record."""
 
     spec = None
+    chosen = None  # the columns ``fields``/``omit`` keep (``ApiViewSetMixin.choose_fields``)
 
     def to_representation(self, instance):
-        return self.spec.as_dict(instance, day=self.context.get("day"))
+        row = self.spec.as_dict(instance, day=self.context.get("day"))
+        if self.chosen is not None:
+            row = {name: row[name] for name in self.chosen}
+        return row
 
 
 def spec_serializer(spec):

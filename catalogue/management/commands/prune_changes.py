@@ -23,6 +23,4 @@ class Command(BaseCommand):
             count = changes.prune(days)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            self.style.SUCCESS(f"{count} change(s) older than {days} days deleted.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{count} change(s) older than {days} days deleted."))
