@@ -285,6 +285,8 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
     ``since=<cursor>`` and fetch each listed ``url`` (or drop the tombstone's object); repeat
     while ``more`` is true. Entries are in commit order: a cursor never skips a change."""
 
+    download_name = "changes"  # CSV files: treatykb-changes-...csv
+
     permission_classes = [AllowAny]
     queryset = Change.objects.all()
     extra_query_parameters = ("since", "page_size")

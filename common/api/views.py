@@ -78,10 +78,11 @@ class ApiViewSetMixin(ConditionalReadMixin):
             self.choose_fields(getattr(serializer, "child", serializer))
         return serializer
 
-    def field_names(self):
-        """Every name ``fields`` and ``omit`` accept: the JSON fields and the CSV columns."""
-        serializer_class = super().get_serializer_class()
-        names = list(serializer_class(context=self.get_serializer_context()).fields)
+    def field_names(self, serializer):
+        """Every name ``fields`` and ``omit`` accept: the JSON fields and the CSV columns (a
+        name of the other representation is accepted, and has nothing to choose)."""
+        names = [] if isinstance(serializer, SpecSerializer) else list(serializer.fields)
+        names += list(self.serializer_class(context=self.get_serializer_context()).fields)
         if self.csv_spec is not None:
             names += self.csv_spec.header
         return list(dict.fromkeys(names))
@@ -93,7 +94,7 @@ class ApiViewSetMixin(ConditionalReadMixin):
         wanted, omitted = any_of_values(params, "fields"), any_of_values(params, "omit")
         if not wanted and not omitted:
             return
-        accepted = self.field_names()
+        accepted = self.field_names(serializer)
         errors = {
             name: [f"Unknown field(s): {', '.join(unknown)}. Use any of: {', '.join(accepted)}."]
             for name, values in (("fields", wanted), ("omit", omitted))
