@@ -311,7 +311,10 @@ class ParticipantFilterSet(AsOfMixin):
         help_text="Only signatories of this treaty that are not (yet) bound by it.",
     )
     q = django_filters.CharFilter(
-        method="filter_name", label="Name", help_text="Part of the name or the code."
+        method="filter_name",
+        label="Name",
+        help_text="Part of the name (today's, the depositary's or the official one; accents "
+        "and case ignored: 'cote' finds Côte d'Ivoire) or the code.",
     )
     modified_since = TimestampFilter(
         field_name="modified_at",
@@ -343,10 +346,7 @@ class ParticipantFilterSet(AsOfMixin):
         return queryset.filter(self._in_status(treaty, status_rules.SIGNATORY))
 
     def filter_name(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(recorded_name__icontains=value) | Q(code__iexact=value)
-        )
+        return queryset.named(value)
 
 
 class RatificationFilterSet(AsOfMixin):

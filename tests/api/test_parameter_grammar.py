@@ -301,3 +301,15 @@ def test_the_shipped_data_answers_378_records_for_untoc_and_the_protocol(client,
     commas = client.get("/api/v1/ratifications/?treaty=untoc,palermo-protocol")
     assert repeated.json()["count"] == commas.json()["count"] == 378
     assert client.get("/api/v1/provisions/?pillar=").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["cote", "COTE D'IVOIRE", "Côte d’Ivoire", "ivoire", "ci"])
+def test_name_search_ignores_accents_and_case(client, world, query):
+    assert ids(client, "/api/v1/participants/", {"q": query}, "code") == ["CI"]
+
+
+def test_a_renamed_participant_is_found_by_its_new_name(client, world):
+    participant = ParticipantFactory(code="TR", name="Turkey")
+    participant.name = "Türkiye"
+    participant.save(update_fields=["name"])
+    assert ids(client, "/api/v1/participants/", {"q": "turkiye"}, "code") == ["TR"]

@@ -248,9 +248,7 @@ STATEMENT_ID_HELP = "The statement's number, its stable identifier."
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
-    url = IdentityField(
-        view_name="api:statement-detail", help_text="This statement in the API."
-    )
+    url = IdentityField(view_name="api:statement-detail", help_text="This statement in the API.")
     provisions = serializers.SerializerMethodField(
         help_text="The articles it concerns, as '<treaty-slug>/<number>'."
     )
@@ -464,9 +462,7 @@ class StatementSerializer(ModelValidationMixin, serializers.ModelSerializer):
     """A reservation, declaration, objection or notification, attached to a ratification record
     (named by ``treaty`` and ``participant``)."""
 
-    url = IdentityField(
-        view_name="api:statement-detail", help_text="This statement in the API."
-    )
+    url = IdentityField(view_name="api:statement-detail", help_text="This statement in the API.")
     treaty = serializers.SlugRelatedField(
         source="ratification.treaty",
         slug_field="slug",
