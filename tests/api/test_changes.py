@@ -172,6 +172,32 @@ def edit_everything(world, api):
         fr.save()
 
 
+def edit_everything_on_real_data(api):
+    """Creates, edits and deletes of records, statements, provisions and tags on the shipped
+    data (docs/api.md's sync loop is tested with them)."""
+    write(api, "delete", "/api/v1/ratifications/asean-actip/VN/", expected=204)
+    write(api, "patch", "/api/v1/ratifications/untoc/FR/", {"note": "Checked."})
+    new_statement = {
+        "treaty": "untoc",
+        "participant": "FR",
+        "kind": "declaration",
+        "article_reference": "5",
+        "text": "A declaration.",
+    }
+    write(api, "post", "/api/v1/statements/", new_statement, 201)
+    write(
+        api,
+        "delete",
+        f"/api/v1/statements/{Statement.objects.order_by('pk').first().pk}/",
+        expected=204,
+    )
+    new_article = {"treaty": "untoc", "number": "99", "heading": "New", "text": "Text."}
+    write(api, "post", "/api/v1/provisions/", new_article, 201)
+    write(api, "patch", "/api/v1/provisions/untoc/5/", {"heading": "Renamed"})
+    write(api, "patch", "/api/v1/provisions/untoc/99/", {"pillars": ["protection"]})
+    write(api, "delete", "/api/v1/provisions/palermo-protocol/20/", expected=204)
+
+
 def test_a_copy_synced_through_the_change_feed_equals_a_fresh_pull(client, world, editor):
     cursor = current_cursor(client)
     copy = full_pull(client)
