@@ -8,6 +8,8 @@ editor to take in the admin, and applies nothing.
 
 ``Release`` and its ``ReleaseFile``s: the download of every day on which the data changed,
 kept byte for byte (``catalogue.releases``).
+
+``Change``: the change log behind ``/api/v1/changes/`` (``catalogue.changes``).
 """
 
 import gzip
