@@ -229,7 +229,7 @@ CHANGE_SINCE = OpenApiParameter(
 )
 CHANGE_PAGE_SIZE = OpenApiParameter(
     "page_size",
-    OpenApiTypes.INT,
+    {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
     description=f"Changes per answer, from 1 to {settings.API_MAX_PAGE_SIZE} (default 100).",
 )
 CHANGE_FIELDS = {
@@ -289,6 +289,9 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
 
     permission_classes = [AllowAny]
     queryset = Change.objects.all()
+    # Its own paging (cursors, ``page_size``), no filters: only these parameters.
+    pagination_class = None
+    filter_backends = []
     extra_query_parameters = ("since", "page_size")
 
     def since(self):

@@ -5,7 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from common.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
+from common.api.views import (
+    FORMAT_PARAMETER,
+    ApiViewSetMixin,
+    AtomicWritesMixin,
+    field_parameters,
+)
 from provisions import columns
 from provisions.filters import PillarFilterSet, ProvisionFilterSet
 from provisions.models import Pillar, Provision
@@ -14,6 +19,8 @@ from treaties.models import Treaty
 from .pagination import ProvisionPagination
 from .serializers import PillarSerializer, ProvisionSerializer
 
+PROVISION_FIELDS = field_parameters(ProvisionSerializer, columns.PROVISION)
+PILLAR_FIELDS = field_parameters(PillarSerializer, columns.PILLAR)
 PROVISION_PARAMETERS = [
     OpenApiParameter("treaty", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."),
     OpenApiParameter(
@@ -26,9 +33,9 @@ PROVISION_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS]),
     create=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS, *PROVISION_PARAMETERS]),
     update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
     partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
     destroy=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
@@ -66,10 +73,11 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PILLAR_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *PILLAR_FIELDS,
             OpenApiParameter(
                 "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Pillar slug."
             ),

@@ -17,6 +17,7 @@ from common.api.views import (
     FORMAT_PARAMETER,
     ApiViewSetMixin,
     AtomicWritesMixin,
+    field_parameters,
 )
 from treaties import columns
 from treaties.filters import (
@@ -35,12 +36,19 @@ from .serializers import (
     TreatySerializer,
 )
 
+TREATY_FIELDS = field_parameters(TreatySerializer, columns.TREATY)
+TREATY_DETAIL_FIELDS = field_parameters(TreatyDetailSerializer, columns.TREATY)
+PARTICIPANT_FIELDS = field_parameters(ParticipantSerializer)
+RATIFICATION_FIELDS = field_parameters(RatificationSerializer, columns.RATIFICATION)
+STATEMENT_FIELDS = field_parameters(StatementSerializer, columns.STATEMENT)
+
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *TREATY_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *TREATY_DETAIL_FIELDS,
             OpenApiParameter(
                 "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."
             ),
@@ -77,10 +85,11 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PARTICIPANT_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *PARTICIPANT_FIELDS,
             OpenApiParameter(
                 "code",
                 OpenApiTypes.STR,
@@ -142,9 +151,9 @@ RECORD_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS]),
     create=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS, *RECORD_PARAMETERS]),
     update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
     partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
     destroy=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
@@ -194,9 +203,9 @@ STATEMENT_ID = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS]),
     create=extend_schema(parameters=[FORMAT_PARAMETER]),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS, STATEMENT_ID]),
     update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
     partial_update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
     destroy=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
