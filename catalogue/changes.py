@@ -22,7 +22,8 @@ has read up to number N never later meets an entry below N), every transaction t
 content takes a lock on the log before its first write (PostgreSQL: ``LOCK TABLE ... IN SHARE
 ROW EXCLUSIVE MODE``, which readers do not wait for; SQLite serialises writers itself): writers
 of content take turns, which an editorial database affords. Within one transaction an object
-is listed once per kind of action.
+is listed once as updated (and not at all as updated after it was created), unless the part
+of the transaction that listed it was rolled back.
 """
 
 import datetime
@@ -103,34 +104,54 @@ KINDS = [resource.kind for resource in RESOURCES]
 
 
 def _noop():
-    """Registered with ``on_commit`` to recognise the transaction it was registered in."""
+    """Registered with ``on_commit`` to recognise the (sub)transaction it was registered in."""
+
+
+@dataclass
+class _Level:
+    """What one level of a transaction (the outermost block or a savepoint) listed."""
+
+    marker: object  # registered with on_commit: gone if this level is rolled back
+    index: int  # its place in the connection's on-commit hooks
+    where: tuple  # the savepoints open when it was made
+    listed: set
 
 
 def _transaction_state(using):
-    """The set of (kind, id) already listed as created or updated in the current transaction
-    (taking the log's lock on its first use), or None outside a transaction. A nested block
-    (a savepoint) keeps its own set: what it lists is not lost if it is rolled back alone."""
+    """The levels of the current transaction whose listings stand (not rolled back; a
+    savepoint released stays), the current one last; None outside a transaction. Takes the
+    log's lock on the transaction's first write (again after a rollback that released it)."""
     connection = connections[using]
-    if not connection.in_atomic_block:
-        return None
-    savepoints = tuple(connection.savepoint_ids)
-    state = connection.__dict__.get("_treatykb_changes")
-    if state is not None:
-        marker, index, where, seen = state
-        hooks = connection.run_on_commit
-        if where == savepoints and index < len(hooks) and hooks[index][1] is marker:
-            return seen
-    marker = functools.partial(_noop)  # a new object for each transaction
-    transaction.on_commit(marker, using=using)
-    seen = set()
-    connection.__dict__["_treatykb_changes"] = (
-        marker,
-        len(connection.run_on_commit) - 1,
-        savepoints,
-        seen,
+    # The write's own transaction: the outermost block, but for a test case's wrapping blocks
+    # (Django's TestCase marks them), which stand for no write's transaction.
+    outer = next(
+        (b for b in connection.atomic_blocks if not getattr(b, "_from_testcase", False)), None
     )
-    _lock(connection)
-    return seen
+    if not connection.in_atomic_block or outer is None:
+        return None
+    hooks = connection.run_on_commit
+    known_outer, levels = connection.__dict__.get("_treatykb_changes", (None, []))
+    if known_outer is not outer:
+        levels = []
+    levels = [
+        level
+        for level in levels
+        if level.index < len(hooks) and hooks[level.index][1] is level.marker
+    ]
+    where = tuple(connection.savepoint_ids)
+    current = next((level for level in levels if level.where == where), None)
+    if current is None:
+        if not levels:
+            _lock(connection)
+        marker = functools.partial(_noop)  # a new object for each level
+        transaction.on_commit(marker, using=using)
+        current = _Level(marker, len(connection.run_on_commit) - 1, where, set())
+        levels.append(current)
+    else:
+        levels.remove(current)
+        levels.append(current)
+    connection.__dict__["_treatykb_changes"] = (outer, levels)
+    return levels
 
 
 def _lock(connection):
@@ -161,21 +182,23 @@ def begin_write(sender, **kwargs):
 def log(kind, ids_and_actions, moment=None, using=DEFAULT_DB_ALIAS):
     """Add entries (``[(object_id, action), ...]``) for objects of ``kind``."""
     moment = moment or timezone.now()
-    seen = _transaction_state(using)
+    levels = _transaction_state(using)
     entries = []
     for object_id, action in ids_and_actions:
         key = (kind, object_id)
-        if action == ChangeAction.UPDATED and seen is not None and key in seen:
-            continue
-        if seen is not None:
+        if levels is not None:
+            listed = any(key in level.listed for level in levels)
+            if action == ChangeAction.UPDATED and listed:
+                continue  # already listed by this transaction (created or updated)
             if action == ChangeAction.DELETED:
-                seen.discard(key)
+                for level in levels:
+                    level.listed.discard(key)
             else:
-                seen.add(key)
+                levels[-1].listed.add(key)
         entries.append(Change(kind=kind, object_id=object_id, action=action, at=moment))
     if not entries:
         return
-    if seen is None:  # autocommit: one short transaction holding the lock
+    if levels is None:  # a write of its own: one short transaction holding the lock
         with transaction.atomic(using=using):
             _lock(connections[using])
             Change.objects.using(using).bulk_create(entries)
