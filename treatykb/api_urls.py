@@ -41,7 +41,7 @@ urlpatterns = [
         name="ratification-detail",
     ),
     path("", include(router.urls)),
-    path("changes/", ChangeFeedViewSet.as_view({"get": "list"}), name="change-list"),
+    path("changes/", ChangeFeedViewSet.as_view({"get": "feed"}), name="change-list"),
     path("download/", DownloadView.as_view(), name="download"),
     path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),
     path("feeds/participants/<str:code>.atom", ParticipantActionsFeed(), name="participant-feed"),

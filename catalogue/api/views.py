@@ -352,7 +352,8 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
         parameters=[CHANGE_SINCE, CHANGE_PAGE_SIZE, FORMAT_PARAMETER],
         responses={200: CHANGE_PAGE},
     )
-    def list(self, request, *args, **kwargs):
+    def feed(self, request, *args, **kwargs):
+        # Not "list": the answer is one page object, not a list of changes (for the schema).
         return self._conditionally(self.answer, request, *args, **kwargs)
 
     def answer(self, request, *args, **kwargs):
