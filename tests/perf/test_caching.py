@@ -324,9 +324,7 @@ def test_a_cached_page_costs_one_round_trip_to_the_cache(client, treaty, monkeyp
     assert counting.calls == ["get_many"]
 
 
-def test_a_page_kept_before_an_edit_is_rebuilt_after_it_and_replaces_the_old_entry(
-    client, treaty
-):
+def test_a_page_kept_before_an_edit_is_rebuilt_after_it_and_replaces_the_old_entry(client, treaty):
     assert "UNTOC" in client.get("/treaties/untoc/").content.decode()
     key = caching.page_key("treaty", "http://testserver/treaties/untoc/")
     assert caching.cache.get(key)[0] == caching.data_version()
