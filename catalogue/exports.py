@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import io
 import json
+import textwrap
 import zipfile
 
 from django.conf import settings
@@ -103,13 +104,14 @@ def attribution(on):
 
 
 def readme(on):
-    return README.format(
+    text = README.format(
         date=on.isoformat(),
         site=site_url(),
         licence_url=LICENCE["url"],
         legal_code=LICENCE["legal_code"],
         attribution=attribution(on),
     )
+    return text + "\nColumns\n-------" + column_notes()
 
 
 def collect(on=None):
@@ -170,6 +172,82 @@ def tables(data):
     for name, spec, key in TABLES:
         rows = [spec.values(obj, day=data["exported_on"]) for obj in data[key]]
         yield name, spec.header, rows
+
+
+# What a column holds, where its model field's help text does not say it (or it is no field).
+COLUMN_HELP = {
+    ("ratifications", "id"): "The record's identifier in the API: '<treaty-slug>/<participant>'.",
+    ("ratifications", "participant_name"): "Today's name of the participant.",
+    ("ratifications", "region"): "The participant's UN geoscheme (M49) region.",
+    ("ratifications", "subregion"): "The participant's UN geoscheme (M49) subregion.",
+    ("ratifications", "consent_date_note"): (
+        "'date not known' where consent_kind is set and consent_on is empty."
+    ),
+    ("ratifications", "status"): (
+        "Derived status on status_on: party, signatory, withdrawn, unknown or none."
+    ),
+    ("ratifications", "status_on"): "The date status is derived for (the export date).",
+    ("ratifications", "statements_recorded"): "Statement texts held in the data set.",
+    ("ratifications", "statements_known"): (
+        "What is known of its statements: recorded, reported, none or unknown."
+    ),
+    ("ratifications", "statements_known_as_at"): (
+        "For statements_known = none: the date of the source that lists every statement."
+    ),
+    ("ratifications", "reservations_count"): "Reservations recorded.",
+    ("ratifications", "declarations_count"): "Declarations recorded.",
+    ("ratifications", "treaty_status_as_at"): (
+        "The treaty's status_as_at: the date its participant data is current to."
+    ),
+    ("statements", "id"): "The statement's identifier in the API (/api/v1/statements/<id>/).",
+    ("statements", "treaty"): "Treaty slug of its ratification record.",
+    ("statements", "participant"): "Participant code of its ratification record.",
+    ("statements", "participant_name"): "Today's name of the participant.",
+    ("provisions", "id"): "The article's identifier in the API: '<treaty-slug>/<number>'.",
+    ("topics", "states"): (
+        "Per instrument, '<treaty-slug>=<state>': listed, no_provision, text_not_available or "
+        "not_reviewed."
+    ),
+    ("topics", "no_provision_findings"): (
+        "Per instrument with a finding of no corresponding provision: "
+        "'<treaty-slug>=<who>, <YYYY-MM-DD>'."
+    ),
+}
+MODELS = {
+    "treaties": Treaty,
+    "participants": Participant,
+    "ratifications": Ratification,
+    "statements": Statement,
+    "provisions": Provision,
+    "pillars": Pillar,
+    "topics": Topic,
+}
+
+
+def column_help(table, column):
+    """What ``column`` of ``table``.csv holds: its note here, or its model field's help text
+    (codes and slugs for the fields that point at other records)."""
+    if (table, column) in COLUMN_HELP:
+        return COLUMN_HELP[table, column]
+    field = MODELS[table]._meta.get_field(column)
+    return str(field.help_text)
+
+
+def column_notes():
+    """Every column of every file, described (the README's last part)."""
+    lines = []
+    for name, header in columns():
+        lines += ["", f"{name}.csv"]
+        for column in header:
+            text = textwrap.fill(
+                column_help(name, column),
+                width=100,
+                initial_indent=f"  {column}: ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            )
+            lines.append(text)
+    return "\n".join(lines) + "\n"
 
 
 def columns():

@@ -29,8 +29,12 @@ def real_data(django_db_setup, django_db_blocker):
     back at its end (tests using ``db`` nest their own savepoints in it, so each test's writes
     are undone). The tests that use it run after every other test
     (``pytest_collection_modifyitems``)."""
+    # Marked as a test case's block (as Django's TestCase marks its own): it stands for no
+    # write's transaction (catalogue.changes lists each write of the tests inside it as its own).
+    wrapper = transaction.atomic()
+    wrapper._from_testcase = True
     with django_db_blocker.unblock():
-        with transaction.atomic():
+        with wrapper:
             # The transactional tests before these emptied every table (the editorial groups
             # the migrations create, the content types) and left stale cached content types.
             ContentType.objects.clear_cache()

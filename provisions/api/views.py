@@ -9,6 +9,7 @@ from common.api.views import (
     FORMAT_PARAMETER,
     ApiViewSetMixin,
     AtomicWritesMixin,
+    field_parameters,
     write_responses,
 )
 from provisions import columns
@@ -19,6 +20,8 @@ from treaties.models import Treaty
 from .pagination import ProvisionPagination
 from .serializers import PillarSerializer, ProvisionSerializer
 
+PROVISION_FIELDS = field_parameters(ProvisionSerializer, columns.PROVISION)
+PILLAR_FIELDS = field_parameters(PillarSerializer, columns.PILLAR)
 PROVISION_PARAMETERS = [
     OpenApiParameter("treaty", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."),
     OpenApiParameter(
@@ -31,11 +34,11 @@ PROVISION_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS]),
     create=extend_schema(
         parameters=[FORMAT_PARAMETER], responses=write_responses(ProvisionSerializer, 201)
     ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS, *PROVISION_PARAMETERS]),
     update=extend_schema(
         parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
         responses=write_responses(ProvisionSerializer, 200),
@@ -59,6 +62,8 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     Writes (including the pillar tags and related articles) need the matching model permission
     (add/change/delete provision)."""
 
+    download_name = "provisions"  # CSV files: treatykb-provisions-...csv
+
     queryset = Provision.objects.all()
     csv_spec = columns.PROVISION
     serializer_class = ProvisionSerializer
@@ -80,10 +85,11 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PILLAR_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *PILLAR_FIELDS,
             OpenApiParameter(
                 "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Pillar slug."
             ),
@@ -94,6 +100,8 @@ class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four pillars (prevention, protection, prosecution, cooperation) with the number of
     provisions tagged with each, per treaty. Tagging or untagging an article changes the
     pillar's ``modified_at``."""
+
+    download_name = "pillars"  # CSV files: treatykb-pillars-...csv
 
     queryset = Pillar.objects.all()
     csv_spec = columns.PILLAR

@@ -139,3 +139,33 @@ def test_throttled_like_every_other_endpoint(client, world, settings):
 
 def test_the_api_root_links_to_it(client, world):
     assert client.get("/api/v1/").json()["download"] == f"http://localhost{URL}"
+
+
+def test_the_readme_describes_every_column_of_every_file(client, world):
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/download/").content))
+    folder = f"treatykb-{today()}/"
+    readme = archive.read(f"{folder}README.txt").decode()
+    columns = readme.split("\nColumns\n-------\n", 1)[1]
+    described = {}
+    table = None
+    for line in columns.splitlines():
+        if line.endswith(".csv"):
+            table = line[: -len(".csv")]
+        elif line.startswith("  ") and not line.startswith("    ") and ": " in line:
+            name, text = line.strip().split(": ", 1)
+            described.setdefault(table, []).append(name)
+            assert text.strip(), (table, name)
+    for member in archive.namelist():
+        if member.endswith(".csv"):
+            name = member[len(folder) : -len(".csv")]
+            header = next(csv.reader(io.StringIO(archive.read(member).decode())))
+            assert described[name] == header, name
+    # The files use the API's names and identifiers: statements carry the API's id.
+    statements = read_csv(archive, "statements")
+    api = client.get("/api/v1/statements/", {"page_size": 1000}).json()["results"]
+    assert sorted(int(row["id"]) for row in statements) == sorted(row["id"] for row in api)
+    records = read_csv(archive, "ratifications")
+    assert {row["id"] for row in records} == {
+        row["id"]
+        for row in client.get("/api/v1/ratifications/", {"page_size": 1000}).json()["results"]
+    }

@@ -17,6 +17,7 @@ from common.api.views import (
     FORMAT_PARAMETER,
     ApiViewSetMixin,
     AtomicWritesMixin,
+    field_parameters,
     write_responses,
 )
 from treaties import columns
@@ -36,12 +37,19 @@ from .serializers import (
     TreatySerializer,
 )
 
+TREATY_FIELDS = field_parameters(TreatySerializer, columns.TREATY)
+TREATY_DETAIL_FIELDS = field_parameters(TreatyDetailSerializer, columns.TREATY)
+PARTICIPANT_FIELDS = field_parameters(ParticipantSerializer)
+RATIFICATION_FIELDS = field_parameters(RatificationSerializer, columns.RATIFICATION)
+STATEMENT_FIELDS = field_parameters(StatementSerializer, columns.STATEMENT)
+
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *TREATY_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *TREATY_DETAIL_FIELDS,
             OpenApiParameter(
                 "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="Treaty slug."
             ),
@@ -52,6 +60,8 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four treaties: metadata, how current their participant data is, counts of articles,
     parties and signatories (as at ``as_of``, today by default), and links to their provisions,
     ratification records and Atom feed."""
+
+    download_name = "treaties"  # CSV files: treatykb-treaties-...csv
 
     queryset = Treaty.objects.for_display()
     csv_spec = columns.TREATY
@@ -76,10 +86,11 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *PARTICIPANT_FIELDS]),
     retrieve=extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            *PARTICIPANT_FIELDS,
             OpenApiParameter(
                 "code",
                 OpenApiTypes.STR,
@@ -94,6 +105,8 @@ class ParticipantViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     subregion, memberships, and their record under every treaty with the status as at
     ``as_of`` (today by default). ``party_to``, ``not_party_to`` and ``signatory_to`` combine,
     e.g. parties to one treaty that are not parties to another."""
+
+    download_name = "participants"  # CSV files: treatykb-participants-...csv
 
     queryset = Participant.objects.for_display()
     serializer_class = ParticipantSerializer
@@ -139,11 +152,11 @@ RECORD_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS]),
     create=extend_schema(
         parameters=[FORMAT_PARAMETER], responses=write_responses(RatificationSerializer, 201)
     ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS, *RECORD_PARAMETERS]),
     update=extend_schema(
         parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
         responses=write_responses(RatificationSerializer, 200),
@@ -166,6 +179,8 @@ class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelView
     known to have come by then. In CSV, statements are counted, not listed.
 
     Writes need the matching model permission (add/change/delete ratification record)."""
+
+    download_name = "ratifications"  # CSV files: treatykb-ratifications-...csv
 
     queryset = Ratification.objects.all()
     csv_spec = columns.RATIFICATION
@@ -200,11 +215,11 @@ STATEMENT_ID = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER]),
+    list=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS]),
     create=extend_schema(
         parameters=[FORMAT_PARAMETER], responses=write_responses(StatementSerializer, 201)
     ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS, STATEMENT_ID]),
     update=extend_schema(
         parameters=[FORMAT_PARAMETER, STATEMENT_ID],
         responses=write_responses(StatementSerializer, 200),
@@ -223,6 +238,8 @@ class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     ratification record (``treaty`` and ``participant``) and to the articles it names.
 
     Writes need the matching model permission (add/change/delete statement)."""
+
+    download_name = "statements"  # CSV files: treatykb-statements-...csv
 
     queryset = Statement.objects.all()
     csv_spec = columns.STATEMENT
