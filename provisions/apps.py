@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 from common import caching, tracking
+
+from . import search
 
 
 class ProvisionsConfig(AppConfig):
@@ -17,3 +21,7 @@ class ProvisionsConfig(AppConfig):
         tracking.track_link(self.get_model("Topic")._meta.get_field("provisions"))
         # A finding of no corresponding provision shows on its topic.
         tracking.track_parent(self.get_model("ConcordanceFinding"), "topic")
+        # The full-text index (provisions/search.py): SQLite's triggers call Python functions
+        # registered on every connection, and come back after a migration rebuilt the table.
+        connection_created.connect(search.register_functions)
+        post_migrate.connect(search.after_migrate, sender=self)

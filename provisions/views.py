@@ -1,7 +1,6 @@
 """Reading pages for provisions: the pillars, the side-by-side comparison and search."""
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
@@ -12,10 +11,10 @@ from common.params import filter_errors, page_number
 from treaties.currency import statement_coverage
 from treaties.models import Statement, StatementKind, Treaty
 
-from . import citations
+from . import citations, search
 from .citations import layout
 from .filters import ProvisionFilterSet
-from .highlight import excerpt_with_highlights, safe_headline
+from .highlight import excerpt_with_highlights
 from .models import (
     CellState,
     ConcordanceFinding,
@@ -24,12 +23,11 @@ from .models import (
     Topic,
     attach_cells,
     division_anchor,
-    search_words,
 )
 from .pillars import ordered_pillars, pillar_table
 
 MAX_QUERY_LENGTH = 200
-# The search page ranks at most this many matches (PostgreSQL): the core instruments' first.
+# The search page ranks at most this many matches: the core instruments' first.
 SEARCH_CANDIDATES = 200
 
 
@@ -199,15 +197,11 @@ class SearchView(ListView):
             query = query[:MAX_QUERY_LENGTH]
         params["q"] = query
         self.query = query
-        base = (
-            Provision.objects.select_related("treaty")
-            .prefetch_related(ordered_pillars())
-            .defer("search_vector")
+        base = Provision.objects.select_related("treaty").prefetch_related(
+            ordered_pillars(), Prefetch("topics", queryset=Topic.objects.order_by("position"))
         )
         self.filterset = ProvisionFilterSet(params, queryset=base)
-        self.filterset.search_candidates = (
-            SEARCH_CANDIDATES if connection.vendor == "postgresql" else None
-        )
+        self.filterset.search_candidates = SEARCH_CANDIDATES
         self.messages += filter_errors(self.filterset)
         self.filterset.is_valid()  # cleans the form: invalid filters are left out, not fatal
         cleaned = self.filterset.form.cleaned_data
@@ -228,6 +222,21 @@ class SearchView(ListView):
             return [*featured, chosen]
         return featured
 
+    def no_hit_help(self, parsed):
+        """What to try when nothing matches: the nearest words of the texts for each word of
+        the query that no text has, and the instruments with matches when filters are set."""
+        cleaned = self.filterset.form.cleaned_data or {}
+        elsewhere = []
+        if parsed and (cleaned.get("treaty") or cleaned.get("pillar")):
+            counts = Provision.objects.search_counts_by_treaty(parsed)
+            treaties = Treaty.objects.filter(pk__in=counts).core_first()
+            elsewhere = [(treaty, counts[treaty.pk]) for treaty in treaties]
+        return {
+            "suggestions": search.suggestions(self.query, Provision.objects.search_vocabulary()),
+            "elsewhere": elsewhere,
+            "query_unmatched": not parsed,
+        }
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -235,21 +244,23 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        words = search_words(self.query)
+        parsed = search.parse(self.query)
+        query_terms = parsed.positive_terms
         results = list(context["results"])
         for provision in results:
-            headline = getattr(provision, "headline", None)
-            if headline is not None:
-                provision.snippet = safe_headline(headline)
-                provision.heading_snippet = safe_headline(
-                    getattr(provision, "heading_headline", None) or provision.heading
-                )
-            else:
-                provision.snippet = excerpt_with_highlights(provision.text, words)
-                provision.heading_snippet = excerpt_with_highlights(
-                    provision.heading, words, whole=True
-                )
+            provision.snippet = excerpt_with_highlights(provision.text, query_terms)
+            provision.heading_snippet = excerpt_with_highlights(
+                provision.heading, query_terms, whole=True
+            )
+            # Found through the subject it is listed under: say which.
+            provision.topic_snippets = [
+                excerpt_with_highlights(topic.name, query_terms, whole=True)
+                for topic in provision.topics.all()
+                if search.marks(topic.name, query_terms)
+            ]
         page = context["page_obj"]
+        if self.query and not results:
+            context.update(self.no_hit_help(parsed))
         context.update(
             results=results,
             query=self.query,
