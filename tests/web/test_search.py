@@ -60,7 +60,7 @@ def test_filters_by_treaty_and_pillar(client, pillars, convention, protocol):
     ProvisionFactory(treaty=protocol, number="1", text="1. Victims.", pillars=[pillars[1]])
     ProvisionFactory(treaty=protocol, number="2", text="1. Victims.", pillars=[pillars[2]])
     page = client.get("/search/?q=victims&treaty=protocol&pillar=protection").content.decode()
-    assert "1 article match" in page
+    assert "1 article matches" in page
     assert 'href="/treaties/protocol/articles/1/"' in page
     assert '<option value="protocol" selected>' in page
     assert 'value="protection" id="pillar-protection" checked' in page
@@ -126,7 +126,7 @@ def test_bad_filters_are_explained_and_ignored(client, convention):
     assert response.status_code == 200
     assert "Unknown treaty &#x27;atlantis&#x27;" in page
     assert "pillar:" in page
-    assert "1 article match" in page
+    assert "1 article matches" in page
 
 
 def test_an_overlong_query_is_shortened_and_said_so(client, convention):
