@@ -31,6 +31,7 @@ query term occurs in the heading, plus the times they occur in the text (at most
 treaty and article order.
 """
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from functools import lru_cache
 
 import Stemmer
 from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
 
 # PostgreSQL's english.stop (its share/tsearch_data), which the english configuration drops.
 STOP_WORDS = frozenset(
@@ -55,8 +57,9 @@ STOP_WORDS = frozenset(
 # "non" also to the word after a space ("non punishment" is "nonpunishment").
 JOINED_PREFIXES = ("non", "co", "anti", "counter", "cross", "inter", "multi", "re", "self")
 
-# American spellings and their British form, as whole words: (pattern, replacement), both in the
-# regular-expression syntax Python and PostgreSQL share (groups, alternatives, ``?``; ``\1``).
+# American spellings and their British form (and two irregular plurals), as whole words:
+# (pattern, replacement), both in the regular-expression syntax Python and PostgreSQL share
+# (groups, alternatives, ``?``; ``\1``).
 SPELLINGS = (
     # -ize/-ise, -yze/-yse: "organize", "organization", "criminalized", "analyze".
     (r"([a-z]{3,})iz(e|es|ed|ing|ation|ations|ational|er|ers|able)", r"\1is\2"),
@@ -73,6 +76,9 @@ SPELLINGS = (
     (r"judgement(s)?", r"judgment\1"),
     (r"(fulfi|enro|insta)ll(s|ment|ments)?", r"\1l\2"),
     (r"(counse|trave|cance|labe|mode|signa|channe|fue)l(ing|ed|er|ers|or|ors)", r"\1ll\2"),
+    # Plurals the stemmer does not know: "child" finds "children".
+    (r"child(ren)", "child"),
+    (r"(wo)?men", r"\1man"),
 )
 
 # Stand-in, in SQLite's index, for a stop word: it keeps the word's place in a phrase.
@@ -238,6 +244,7 @@ _MARKABLE = re.compile(r"\bnon\s+[^\W_]+(?:[-'’][^\W_]+)*|" + WORD.pattern, re
 
 TABLE = "provisions_provision"
 FTS_TABLE = "provisions_search"
+STATE_TABLE = "provisions_search_built"  # the fingerprint SQLite's index was built with
 PG_INDEX = "provision_search_vector_gin"
 PG_FUNCTIONS = (
     "treatykb_provision_search_vector()",
@@ -405,23 +412,30 @@ def postgresql_functions():
     ]
 
 
+def fingerprint():
+    """What the index was built with: when this module's tables, its SQL or the stemmer change,
+    the next ``migrate`` rebuilds the index (``ensure``)."""
+    recipe = repr(
+        (
+            sorted(STOP_WORDS),
+            JOINED_PREFIXES,
+            SPELLINGS,
+            GAP,
+            HEADING_WEIGHT,
+            TOPIC_WEIGHT,
+            TEXT_HITS_CAP,
+            postgresql_functions(),
+            SQLITE_TRIGGERS,
+            PG_TRIGGERS,
+            Stemmer.version(),
+        )
+    )
+    return hashlib.sha256(recipe.encode()).hexdigest()[:16]
+
+
 def install(schema_editor):
     """Create the search index of the database and fill it (a migration's RunPython)."""
-    run = schema_editor.execute
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in postgresql_functions():
-            run(statement)
-        run(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector")
-        for name, (table, when, function) in PG_TRIGGERS.items():
-            run(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            run(
-                f"CREATE TRIGGER {name} {when} ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
-            )
-        run(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING GIN (search_vector)")
-        rebuild(schema_editor.connection)
-    elif schema_editor.connection.vendor == "sqlite":
-        ensure_sqlite(schema_editor.connection)
+    ensure(schema_editor.connection)
 
 
 def uninstall(schema_editor):
@@ -436,10 +450,11 @@ def uninstall(schema_editor):
         for name in SQLITE_TRIGGERS:
             run(f"DROP TRIGGER IF EXISTS {name}")
         run(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        run(f"DROP TABLE IF EXISTS {STATE_TABLE}")
 
 
 def rebuild(connection):
-    """Recompute every article's index entry (after a change to this module's tables)."""
+    """Recompute every article's index entry."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -451,18 +466,63 @@ def rebuild(connection):
                 cursor.execute(statement)
 
 
-def ensure_sqlite(connection):
-    """SQLite's FTS5 table and its triggers, created if missing (and the index rebuilt then).
-    Run after every migration too (``post_migrate``): SQLite rebuilds a table to alter it, which
-    drops the table's triggers."""
+def ensure(connection):
+    """The index, its functions and triggers as this module describes them: created, or made
+    again and the index rebuilt, when the database's were built otherwise or are missing.
+    Returns whether it had to. Run by the migration that creates the index and after every
+    ``migrate`` (``post_migrate``): SQLite rebuilds a table to alter it, which drops the
+    table's triggers, and a change to this module's tables must reach the index."""
+    if connection.vendor == "postgresql":
+        return _ensure_postgresql(connection)
+    if connection.vendor == "sqlite":
+        return _ensure_sqlite(connection)
+    return False
+
+
+def _ensure_postgresql(connection):
+    wanted = fingerprint()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('treatykb_search_text(text)') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                "SELECT obj_description('treatykb_search_text(text)'::regprocedure, 'pg_proc')"
+            )
+            if cursor.fetchone()[0] == wanted:
+                return False
+        for statement in postgresql_functions():
+            cursor.execute(statement)
+        cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector")
+        for name, (table, when, function) in PG_TRIGGERS.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(
+                f"CREATE TRIGGER {name} {when} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING GIN (search_vector)"
+        )
+        cursor.execute(f"COMMENT ON FUNCTION treatykb_search_text(text) IS {_literal(wanted)}")
+    rebuild(connection)
+    return True
+
+
+def _ensure_sqlite(connection):
+    wanted = fingerprint()
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {row[0] for row in cursor.fetchall()}
         if TABLE not in present:
             return False
-        missing = FTS_TABLE not in present or any(name not in present for name in SQLITE_TRIGGERS)
-        if not missing:
+        built = None
+        if STATE_TABLE in present:
+            cursor.execute(f"SELECT fingerprint FROM {STATE_TABLE}")
+            row = cursor.fetchone()
+            built = row[0] if row else None
+        complete = FTS_TABLE in present and all(name in present for name in SQLITE_TRIGGERS)
+        if complete and built == wanted:
             return False
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(document, heading "
             "UNINDEXED, topics UNINDEXED, "
@@ -470,16 +530,23 @@ def ensure_sqlite(connection):
         )
         for name, (when, *body) in SQLITE_TRIGGERS.items():
             statements = "".join(f"{statement}; " for statement in body)
-            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {statements}END")
+            cursor.execute(f"CREATE TRIGGER {name} {when} BEGIN {statements}END")
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (fingerprint text NOT NULL)")
+        cursor.execute(f"DELETE FROM {STATE_TABLE}")
+        cursor.execute(f"INSERT INTO {STATE_TABLE} (fingerprint) VALUES (%s)", [wanted])
     rebuild(connection)
     return True
 
 
+# The migration that creates the index (before it, and after it is unapplied, there is none).
+CREATED_BY = ("provisions", "0007_search_both_databases")
+
+
 def after_migrate(sender, using="default", **kwargs):
-    """``post_migrate``: SQLite's triggers are back after any migration that rebuilt the table."""
+    """``post_migrate``: the index in step with this module after every ``migrate``."""
     connection = connections[using]
-    if connection.vendor == "sqlite":
-        ensure_sqlite(connection)
+    if CREATED_BY in MigrationRecorder(connection).applied_migrations():
+        ensure(connection)
 
 
 # -- Suggestions ----------------------------------------------------------------------------------
