@@ -55,7 +55,7 @@ STOP_WORDS = frozenset(
 
 # Prefixes joined to the word they are hyphenated to ("co-operation" is "cooperation");
 # "non" also to the word after a space ("non punishment" is "nonpunishment").
-JOINED_PREFIXES = ("non", "co", "anti", "counter", "cross", "inter", "multi", "re", "self")
+JOINED_PREFIXES = ("non", "co", "re", "inter", "multi")
 
 # American spellings and their British form (and two irregular plurals), as whole words:
 # (pattern, replacement), both in the regular-expression syntax Python and PostgreSQL share
@@ -178,7 +178,7 @@ class Query:
     def tsquery(self):
         """The PostgreSQL tsquery, in its own syntax, of already computed terms."""
         parts = [_tsphrase(p) for p in self.required]
-        parts += [f"!({_tsphrase(p)})" for p in self.excluded]
+        parts += [f"!{_tsphrase(p)}" for p in self.excluded]
         return " & ".join(parts)
 
 
@@ -491,7 +491,13 @@ def _ensure_postgresql(connection):
                 return False
         for statement in postgresql_functions():
             cursor.execute(statement)
-        cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector")
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = %s AND column_name = 'search_vector'",
+            [TABLE],
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector")
         for name, (table, when, function) in PG_TRIGGERS.items():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             cursor.execute(
