@@ -357,7 +357,7 @@ class ProvisionQuerySet(models.QuerySet):
         number = " ".join(match["number"].split())
         return self.filter(treaty__in=treaties, number__iexact=number)
 
-    def search(self, query, candidates=None):
+    def search(self, query, candidates=None, rest=False):
         """Ranked full-text search over heading and text, best first (``provisions/search.py``):
         the same matches in the same order on SQLite (its FTS5 table) and PostgreSQL (the
         stored tsvector and its GIN index). ``query`` is text as typed or a parsed
@@ -367,19 +367,26 @@ class ProvisionQuerySet(models.QuerySet):
         With ``candidates``, only that many matches are ranked: the core instruments' first,
         then in treaty and article order (found through the index in one query, run at once,
         without ranking); ranking reads every match it ranks, so a common word in a large
-        collection costs the same as in a small one."""
+        collection costs the same as in a small one. With ``rest`` too, the other matches follow
+        the ranked ones, unranked (``rank`` None), in treaty and article order: every match is
+        listed and counted."""
         parsed = query if isinstance(query, fulltext.Query) else fulltext.parse(query)
         if not parsed:
             return self.none()
         matches = self.filter(pk__in=SearchMatch(parsed))
+        rank = SearchScore(parsed.positive_terms)
         if candidates:
             first = matches.order_by("-treaty__core", "treaty__position", "sort_key")
-            ids = list(first.values_list("pk", flat=True)[:candidates])
-            matches = self.filter(pk__in=ids)
+            ids = list(first.values_list("pk", flat=True)[: candidates + 1])
+            if len(ids) <= candidates:
+                matches = self.filter(pk__in=ids)  # every match is ranked
+            elif rest:
+                rank = models.Case(models.When(pk__in=ids[:candidates], then=rank), default=None)
+            else:
+                matches = self.filter(pk__in=ids[:candidates])
         return matches.annotate(
-            rank=SearchScore(parsed.positive_terms),
-            search_terms=Value(" ".join(parsed.positive_terms)),
-        ).order_by("-rank", "treaty__position", "sort_key")
+            rank=rank, search_terms=Value(" ".join(parsed.positive_terms))
+        ).order_by(F("rank").desc(nulls_last=True), "treaty__position", "sort_key")
 
     def search_vocabulary(self):
         """The words of the core instruments' headings and texts with how often they occur

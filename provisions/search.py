@@ -142,12 +142,17 @@ def part_document(text):
 
 def score(heading, topics, document_terms, query_terms):
     """The rank of a match (SQLite; PostgreSQL's ``treatykb_search_score`` is the same)."""
-    wanted = set(query_terms.split())
-    in_heading = sum(1 for t in heading.split() if t in wanted)
-    in_topics = sum(1 for t in topics.split() if t in wanted)
-    in_all = sum(1 for t in document_terms.split() if t in wanted)
-    in_text = in_all - in_heading - in_topics
+    wanted = query_terms.split()
+    in_heading = _occurrences(heading, wanted)
+    in_topics = _occurrences(topics, wanted)
+    in_text = _occurrences(document_terms, wanted) - in_heading - in_topics
     return HEADING_WEIGHT * in_heading + TOPIC_WEIGHT * in_topics + min(in_text, TEXT_HITS_CAP)
+
+
+def _occurrences(terms_text, wanted):
+    # Counted in C: every term between two spaces of its own.
+    padded = " " + (terms_text or "").replace(" ", "  ") + " "
+    return sum(padded.count(f" {t} ") for t in wanted)
 
 
 # -- Queries --------------------------------------------------------------------------------------
@@ -231,9 +236,14 @@ def marks(text, query_terms):
     wanted = set(query_terms)
     spans = []
     for match in _MARKABLE.finditer(text or ""):
-        if wanted.intersection(terms(match.group(0))):
+        if wanted.intersection(word_terms(match.group(0))):
             spans.append(match.span())
     return spans
+
+
+@lru_cache(maxsize=50_000)
+def word_terms(word):
+    return terms(word)
 
 
 # "non punishment" (two words) is one word too.

@@ -27,7 +27,7 @@ from .models import (
 from .pillars import ordered_pillars, pillar_table
 
 MAX_QUERY_LENGTH = 200
-# The search page ranks at most this many matches: the core instruments' first.
+# The search page ranks at most this many matches (the core instruments' first) and lists no more.
 SEARCH_CANDIDATES = 200
 
 
@@ -202,6 +202,7 @@ class SearchView(ListView):
         )
         self.filterset = ProvisionFilterSet(params, queryset=base)
         self.filterset.search_candidates = SEARCH_CANDIDATES
+        self.filterset.search_rest = False
         self.messages += filter_errors(self.filterset)
         self.filterset.is_valid()  # cleans the form: invalid filters are left out, not fatal
         cleaned = self.filterset.form.cleaned_data
