@@ -6,27 +6,24 @@ piece, and only the ``<mark>`` tags added here are markup.
 """
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .search import marks
+from .search import marks, word_terms
 
 
 def excerpt_with_highlights(text, query_terms, size=40, whole=False):
-    """About ``size`` words of ``text`` around the first word that matches ``query_terms``,
-    escaped, with every matching word wrapped in <mark> (``whole``: all the text)."""
+    """About ``size`` words of ``text`` where the most of ``query_terms`` occur (the first such
+    place), escaped, with every matching word wrapped in <mark> (``whole``: all the text)."""
     text = re.sub(r"\s+", " ", text or "").strip()
     if not text:
         return ""
     if not whole:
         tokens = text.split(" ")
-        spans = marks(text, query_terms)
-        first = 0
-        if spans:
-            first = len(text[: spans[0][0]].split(" ")) - 1
-        start = max(0, first - size // 3)
-        text = truncate(tokens, start, size)
+        text = truncate(tokens, best_start(text, tokens, query_terms, size), size)
     pieces, position = [], 0
     for begin, end in marks(text, query_terms):
         pieces.append(escape(text[position:begin]))
@@ -34,6 +31,25 @@ def excerpt_with_highlights(text, query_terms, size=40, whole=False):
         position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))
+
+
+def best_start(text, tokens, query_terms, size):
+    """The first word of the window of ``size`` words that holds the most different query
+    terms, then the most matches, starting a few words before a match."""
+    starts = list(accumulate((len(token) + 1 for token in tokens[:-1]), initial=0))
+    wanted = set(query_terms)
+    hits = [
+        (bisect_right(starts, begin) - 1, wanted.intersection(word_terms(text[begin:end])))
+        for begin, end in marks(text, query_terms)
+    ]
+    best, best_key = 0, (-1, -1)
+    for index, _found in hits:
+        start = max(0, index - size // 3)
+        inside = [found for position, found in hits if start <= position < start + size]
+        key = (len(set().union(*inside)), len(inside))
+        if key > best_key:
+            best, best_key = start, key
+    return best
 
 
 def truncate(tokens, start, size):

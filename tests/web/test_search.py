@@ -212,6 +212,12 @@ class TestSnippets:
         html = excerpt_with_highlights("The non punishment of organized labor.", ["nonpunish"])
         assert html == "The <mark>non punishment</mark> of organized labor."
 
+    def test_a_snippet_shows_where_the_most_query_words_are(self):
+        text = "The use of force. " + " ".join(f"w{i}" for i in range(60)) + " forced labour."
+        html = excerpt_with_highlights(text, ["forc", "labour"], size=12)
+        assert "<mark>forced</mark> <mark>labour</mark>" in html
+        assert "use of" not in html
+
     def test_a_snippet_starts_near_the_first_hit(self):
         text = " ".join(f"word{i}" for i in range(100)) + " compensation at the end"
         html = excerpt_with_highlights(text, ["compens"], size=12)
