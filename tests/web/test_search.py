@@ -152,8 +152,22 @@ def test_the_canonical_url_keeps_the_search_but_not_noise(client, db):
 
 
 def test_search_query_count_does_not_grow_with_the_data(client, grow, django_assert_num_queries):
-    assert_flat(client, grow, "/search/?q=each&pillar=protection", django_assert_num_queries)
-    assert_flat(client, grow, "/search/?q=each", django_assert_num_queries)
+    assert_flat(client, grow, "/search/?q=measures&pillar=protection", django_assert_num_queries)
+    assert_flat(client, grow, "/search/?q=measures", django_assert_num_queries)
+    assert "articles match “measures”" in client.get("/search/?q=measures").content.decode()
+
+
+def test_a_search_with_no_match_costs_the_same_as_the_data_grows(
+    client, grow, django_assert_num_queries
+):
+    # The suggestions, and the instruments with matches under a filter.
+    from tests.factories import TreatyFactory
+
+    TreatyFactory(slug="empty")
+    assert_flat(client, grow, "/search/?q=measurs", django_assert_num_queries)
+    assert_flat(client, grow, "/search/?q=measures&treaty=empty", django_assert_num_queries)
+    response = client.get("/search/?q=measures&treaty=empty")
+    assert "The Convention: 18 articles" in response.content.decode()  # 3 + 6 + 3 + 6
 
 
 def test_snippets_mark_every_form_of_the_words_and_escape_the_text(client, convention):
