@@ -199,7 +199,7 @@ def test_entries_live_longer_when_every_process_shares_the_version(settings):
 def test_a_new_article_shows_at_once_in_the_search_results(client, treaty):
     assert "No article matches “border”" in client.get("/search/?q=border").content.decode()
     ProvisionFactory(treaty=treaty, number="11", heading="Border measures", text="At the border.")
-    assert "1 article match “border”" in client.get("/search/?q=border").content.decode()
+    assert "1 article matches “border”" in client.get("/search/?q=border").content.decode()
 
 
 def test_a_new_participant_shows_at_once_in_the_participants_list(client, treaty):
