@@ -38,6 +38,7 @@ serve: run
 
 test: setup ## Set up and run the whole test suite (browser tests included)
 	scripts/ensure-chromium
+	scripts/ensure-judges
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: setup ## Run the suite without the browser tests
@@ -45,6 +46,7 @@ test-fast: setup ## Run the suite without the browser tests
 
 test-browser: setup ## Run only the browser tests
 	scripts/ensure-chromium
+	scripts/ensure-judges
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 test-postgres: setup ## Run the suite on a throw-away local PostgreSQL cluster (browser tests: make test)

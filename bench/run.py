@@ -38,6 +38,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import cold  # noqa: E402  (the cold phase; standard library only)
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
@@ -775,6 +778,56 @@ def rebuild(json_file):
     print(report)
 
 
+def clear_cache(env):
+    """Empty the server's cache (every cached page, response, map and count): what the servers
+    see after an edit."""
+    code = "from django.core.cache import cache; cache.clear()"
+    manage(["shell", "-v", "0", "-c", code], env["DATABASE_URL"], env=env)
+
+
+def cold_phase(database, running, envs, limit=None):
+    """Every address of the crawl once per scale, nothing cached (bench/cold.py)."""
+    plan = cold.parse_plan(
+        manage(
+            ["shell", "-v", "0", "-c", cold.PLAN_CODE], envs["real"]["DATABASE_URL"], capture=True
+        ).stdout
+    )
+    urls = cold.crawl_plan(plan, limit=limit)
+    # Warm the processes, not the data: every worker serves one address of each kind (templates
+    # compiled, connections open, code imported), then the caches are emptied.
+    log(f"[cold, {database}] warming every worker")
+    for label, server in running.items():
+        for path in cold.warm_up_paths(urls):
+            for _ in range(2 * server.worker_count):
+                fetch(server.base + path)
+        clear_cache(envs[label])
+    log(f"[cold, {database}] {len(urls)} addresses on each scale")
+    started = time.monotonic()
+    crawl = cold.run_crawl(
+        {label: server.base for label, server in running.items()}, urls, FLOOR[2], log
+    )
+    return {
+        "summary": cold.summarise(crawl),
+        "failures": crawl["failures"],
+        "addresses": len(urls),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def prepare_sqlite(directory, scale, reuse):
+    """The two SQLite databases (real data; real plus synthetic at ``scale``) in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    urls = {}
+    for label, synthetic in (("real", None), ("whole", scale)):
+        path = directory / f"{label if label == 'real' else scale}.sqlite3"
+        if not reuse and path.exists():
+            path.unlink()
+        urls[label] = f"sqlite:///{path}"
+        log(f"[SQLite] preparing the {label} database ({path})")
+        prepare_database(urls[label], synthetic_scale=synthetic, reuse=reuse)
+    return urls
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="A few seconds, small scale (CI).")
@@ -795,6 +848,12 @@ def main():
         "--reuse", action="store_true", help="Reuse the databases of a previous run."
     )
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
+    parser.add_argument(
+        "--no-cold", action="store_true", help="Skip the cold phase (every address once)."
+    )
+    parser.add_argument(
+        "--no-sqlite", action="store_true", help="Run the cold phase on PostgreSQL only."
+    )
     parser.add_argument("--output", type=Path, default=None, help="Where to write the report.")
     parser.add_argument("--rebuild", type=Path, help="Only rewrite the report from a .json.")
     args = parser.parse_args()
@@ -831,14 +890,18 @@ def main():
         log(f"cache: {cache_url or 'the default (per-process) cache'}")
         static_env = app_env(urls["real"], cache_url)
         manage(["collectstatic", "--noinput", "-v0"], urls["real"], env=static_env)
-        running = {}
+        running, envs = {}, {}
         for index, label in enumerate(["real", "whole"]):
-            env = app_env(urls[label], f"{cache_url}/{index}" if cache_url else None)
+            envs[label] = app_env(urls[label], f"{cache_url}/{index}" if cache_url else None)
             log(f"[{label}] starting gunicorn")
-            running[label] = Server(env, workers=args.workers)
+            running[label] = Server(envs[label], workers=args.workers)
             servers.append(running[label])
         workers = running["real"].worker_count
         cache_backend = app_cache_backend(app_env(urls["real"], cache_url))
+        cold_limit = 3 if smoke else None
+        cold_results = {}
+        if not args.no_cold:
+            cold_results["PostgreSQL"] = cold_phase("PostgreSQL", running, envs, cold_limit)
         results = measure(running, levels, duration, warmup=not smoke)
         soak_result = None
         if soak_seconds:
@@ -848,6 +911,22 @@ def main():
                 soak_server, soak_connections, soak_seconds, interval=1 if smoke else 5
             )
             soak_result["data"] = args.soak_data
+        for server in running.values():
+            server.stop()
+        if not args.no_cold and not args.no_sqlite:
+            sqlite_dir = Path(os.environ.get("BENCH_SQLITEDIR", "/tmp/treatykb-bench-sqlite"))
+            sqlite_urls = prepare_sqlite(sqlite_dir, scale, args.reuse)
+            lite, lite_envs = {}, {}
+            for index, label in enumerate(["real", "whole"], start=2):
+                lite_envs[label] = app_env(
+                    sqlite_urls[label], f"{cache_url}/{index}" if cache_url else None
+                )
+                log(f"[SQLite {label}] starting gunicorn")
+                lite[label] = Server(lite_envs[label], workers=args.workers)
+                servers.append(lite[label])
+            cold_results["SQLite"] = cold_phase("SQLite", lite, lite_envs, cold_limit)
+            for server in lite.values():
+                server.stop()
         meta = {
             "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
             "commit": git_commit(),
@@ -863,6 +942,10 @@ def main():
             "sizes": {label: sizes(url) for label, url in urls.items()},
         }
         report, misses = build_report(meta, results, soak_result, levels)
+        if cold_results:
+            cold_report, cold_misses = cold.report(cold_results)
+            report += "\n" + cold_report
+            misses = [*misses, *cold_misses]
         meta["footer"] = f"\nWhole run: {time.monotonic() - started:.0f} s.\n"
         report += meta["footer"]
         print(report)
@@ -876,7 +959,10 @@ def main():
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report)
         output.with_suffix(".json").write_text(
-            json.dumps({"meta": meta, "results": results, "soak": soak_result}, indent=1)
+            json.dumps(
+                {"meta": meta, "results": results, "soak": soak_result, "cold": cold_results},
+                indent=1,
+            )
         ) if not smoke else None
         log(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
         hard_failures = [k for k, notes in misses if "errors" in notes or "no 304" in notes]

@@ -1,19 +1,29 @@
 """Decisions on the shipped data: where the data set changed a field an editor had changed too,
 both values side by side, and the two ways out ("Apply the shipped value", "Keep the editor's
 value"). A record's change form says when such a decision waits for it. The releases, read-only.
+The depositary imports: each run, and the upload of a depositary record (a preview of what
+differs, then its proposals for review).
 """
 
+import base64
+import secrets
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from common.admin import RECORD_NOTICES
+from common.params import ISODateField, parse_date
+from treaties.models import Treaty
 
-from . import services
+from . import depositary, services
 from .gaps import core_gaps, may_see_gaps
-from .models import Decision, DecisionState, Release, ReleaseFile
+from .models import Decision, DecisionState, DepositaryImport, Release, ReleaseFile
+from .mtdsg import MAX_RECORD_BYTES
 
 
 def show(value):
@@ -201,3 +211,172 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description="files")
     def file_summary(self, release):
         return ", ".join(f"{f.format}: {f.size:,} bytes" for f in release.files.all())
+
+
+# -- depositary imports ------------------------------------------------------------------------
+
+DEPOSITARY_SESSION_KEY = "treatykb_depositary_upload"
+
+
+class DepositaryUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text=(
+            "The depositary's record of the treaty: the XML file the UN Treaty Collection "
+            "publishes for its MTDSG entry (e.g. XVIII-12-a.en.xml), at most "
+            f"{MAX_RECORD_BYTES // (1024 * 1024)} MB."
+        )
+    )
+    treaty = forms.ModelChoiceField(
+        queryset=Treaty.objects.core_first(), help_text="The treaty the record is of."
+    )
+    as_at = ISODateField(
+        required=False,
+        label="As at",
+        help_text=(
+            "The date the record stood at (YYYY-MM-DD), when known. Empty: the latest action "
+            "the record lists (the file states no date)."
+        ),
+    )
+    copy_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Copy read",
+        help_text="The address the file was taken from, when it is not the depositary's own.",
+    )
+
+
+@admin.register(DepositaryImport)
+class DepositaryImportAdmin(admin.ModelAdmin):
+    """Every run of the depositary import that wrote something (read-only), and the upload of a
+    record: a preview (a dry run), then, confirmed, proposals for review and confirmations."""
+
+    change_list_template = "admin/catalogue/depositaryimport/change_list.html"
+    list_display = (
+        "run_at",
+        "treaty",
+        "record_as_at",
+        "participants_read",
+        "confirmed",
+        "proposed",
+        "already_proposed",
+        "run_by",
+    )
+    list_filter = ("treaty",)
+    list_select_related = ("treaty", "run_by")
+    date_hierarchy = "run_at"
+    fields = (
+        "treaty",
+        "run_at",
+        "run_by",
+        "source",
+        "source_url",
+        "copy_read",
+        "sha256",
+        "record_as_at",
+        "as_at_basis",
+        "participants_read",
+        "confirmed",
+        "proposed",
+        "already_proposed",
+        "report",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # runs are made by the import, never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what was imported
+
+    def may_upload(self, request):
+        return request.user.has_perm("catalogue.add_depositaryimport")
+
+    def get_urls(self):
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="catalogue_depositaryimport_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.may_upload(request):
+            extra_context["upload_url"] = reverse("admin:catalogue_depositaryimport_upload")
+        return super().changelist_view(request, extra_context)
+
+    def upload_view(self, request):
+        """Upload, preview (nothing written), confirm: the command's dry run and --propose."""
+        if not self.may_upload(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": "Import a depositary record",
+            "changelist_url": reverse("admin:catalogue_depositaryimport_changelist"),
+        }
+        form = DepositaryUploadForm()
+        if request.method == "POST" and "_confirm" in request.POST:
+            stored = request.session.get(DEPOSITARY_SESSION_KEY, {})
+            upload = stored.get(request.POST.get("token", ""))
+            if upload is None:
+                self.message_user(
+                    request, "That preview has expired: upload the file again.", messages.ERROR
+                )
+                return HttpResponseRedirect(reverse("admin:catalogue_depositaryimport_upload"))
+            try:
+                comparison = self.compare(upload)
+                outcome = depositary.apply(comparison, user=request.user)
+            except depositary.DepositaryError as error:
+                context.update(error=str(error), form=form)
+                return TemplateResponse(request, "admin/catalogue/depositary_upload.html", context)
+            request.session[DEPOSITARY_SESSION_KEY] = {}
+            self.message_user(
+                request,
+                f"{upload['name']}: {len(outcome.created)} proposals for review, "
+                f"{len(outcome.existing)} already open, {outcome.run.confirmed} records "
+                f"confirmed as at {comparison.as_at.isoformat()}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:catalogue_depositaryimport_change", args=[outcome.run.pk])
+            )
+        if request.method == "POST":
+            form = DepositaryUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                file = form.cleaned_data["file"]
+                upload = {
+                    "name": file.name,
+                    "data": base64.b64encode(file.read(MAX_RECORD_BYTES + 1)).decode("ascii"),
+                    "treaty": form.cleaned_data["treaty"].pk,
+                    "as_at": form.cleaned_data["as_at"] and form.cleaned_data["as_at"].isoformat(),
+                    "copy_url": form.cleaned_data["copy_url"],
+                }
+                try:
+                    comparison = self.compare(upload)
+                except depositary.DepositaryError as error:
+                    context["error"] = str(error)
+                else:
+                    token = secrets.token_urlsafe(16)
+                    request.session[DEPOSITARY_SESSION_KEY] = {token: upload}
+                    context.update(
+                        comparison=comparison,
+                        report=depositary.report_lines(comparison),
+                        token=token,
+                        file_name=file.name,
+                    )
+        context["form"] = form
+        return TemplateResponse(request, "admin/catalogue/depositary_upload.html", context)
+
+    @staticmethod
+    def compare(upload):
+        treaty = Treaty.objects.filter(pk=upload["treaty"]).first()
+        if treaty is None:
+            raise depositary.DepositaryError("that treaty no longer exists")
+        source = depositary.Source(data=base64.b64decode(upload["data"]), name=upload["name"])
+        as_at = parse_date(upload["as_at"])
+        return depositary.compare(treaty, source, as_at=as_at, copy_read=upload["copy_url"])

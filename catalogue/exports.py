@@ -44,7 +44,10 @@ columns as the site's other CSVs and the API's ?format=csv):
 - ratifications.csv  one row per treaty and participant: signature, consent, entry into force,
                      withdrawal, the source of the dates (source_url, its kind: depositary,
                      secondary or news; source_as_at: the date that source stood at; via_url:
-                     the copy actually read), disagreements between sources (note), the derived
+                     the copy actually read), the date of the latest depositary record found
+                     to give the same signature, consent and kind of consent
+                     (depositary_confirmed_as_at; empty: not checked against one), disagreements
+                     between sources (note), the derived
                      status on {date} (status_on: "unknown" where the dates do not tell), the
                      number of statement texts recorded (statements_recorded), what is known
                      of the statements (statements_known: recorded, reported = made according

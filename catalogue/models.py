@@ -260,3 +260,73 @@ class ReleaseFile(models.Model):
     def data(self):
         """The file's bytes as served."""
         return gzip.decompress(bytes(self.content))
+
+
+# -- Imports of a depositary's record (catalogue.depositary) ----------------------------------
+
+
+class AsAtBasis(models.TextChoices):
+    GIVEN = "given", "Given by whoever ran the import"
+    LAST_MODIFIED = "last_modified", "The date the depositary's server last changed the file"
+    LATEST_ACTION = "latest_action", "The latest action the record lists (it states no date)"
+
+
+class DepositaryImport(models.Model):
+    """One run of the depositary import that wrote something (``manage.py import_depositary
+    --propose`` or the admin's upload): what was read, as at when, and what it confirmed and
+    proposed. A dry run writes nothing, this included."""
+
+    treaty = models.ForeignKey(
+        "treaties.Treaty",
+        on_delete=models.PROTECT,
+        related_name="depositary_imports",
+        help_text="The treaty whose record was read.",
+    )
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who ran it (empty for the command line).",
+    )
+    run_at = models.DateTimeField(auto_now_add=True, help_text="When it ran.")
+    source = models.CharField(
+        max_length=600, help_text="The file or address read, as given (an upload's file name)."
+    )
+    source_url = models.URLField(
+        max_length=600, blank=True, help_text="The depositary's page for the treaty (the source)."
+    )
+    copy_read = models.URLField(
+        max_length=600,
+        blank=True,
+        help_text="The copy read, when it is not the depositary's own (an archived copy).",
+    )
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file read.")
+    record_as_at = models.DateField(help_text="The date the record stood at.")
+    as_at_basis = models.CharField(
+        max_length=20, choices=AsAtBasis.choices, help_text="Where that date comes from."
+    )
+    participants_read = models.PositiveIntegerField(
+        help_text="Rows of the record's participants table."
+    )
+    confirmed = models.PositiveIntegerField(
+        help_text="Records that agree with the record, now shown as confirmed by it."
+    )
+    proposed = models.PositiveIntegerField(help_text="Proposals made by this run.")
+    already_proposed = models.PositiveIntegerField(
+        help_text="Differences already waiting as open proposals (not proposed twice)."
+    )
+    counts = models.JSONField(
+        default=dict, blank=True, help_text="Every count of the report, by name."
+    )
+    report = models.TextField(help_text="The report, as the command prints it.")
+
+    class Meta:
+        ordering = ["-run_at", "-pk"]
+        verbose_name = "depositary import"
+        verbose_name_plural = "depositary imports"
+        indexes = [models.Index(fields=["run_at"], name="depositary_import_run_idx")]
+
+    def __str__(self):
+        return f"{self.treaty}: depositary record as at {self.record_as_at.isoformat()}"

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from common.caching import cached_aggregate
 from common.params import filter_errors, page_number, parse_date
+from provisions import citations
 from provisions.filters import ProvisionFilterSet
 from provisions.models import Pillar, Provision, division_anchor
 from provisions.pillars import ordered_pillars, pillar_table
@@ -99,6 +100,10 @@ class TreatyDetailView(ParticipationMixin, DetailView):
             preamble_paragraphs=preamble_paragraphs(treaty),
             currency=currency_by_treaty([treaty]).get(treaty.pk, Currency()),
             statement_coverage=statement_coverage([treaty])[treaty.pk],
+            citation=citations.treaty_citation(treaty),
+            citation_tags=citations.highwire_tags(
+                treaty, self.request.build_absolute_uri(treaty.get_absolute_url())
+            ),
             **self.get_participation_context(),
             **kwargs,
         )

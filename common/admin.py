@@ -15,9 +15,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import label_for_field, lookup_field
+from django.contrib.admin.utils import label_for_field, lookup_field, unquote
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.db import models, router, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -30,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common import csvfiles, lockouts
+from common import csvfiles, lockouts, proposals
 from common.history import MAX_REASON, grouped_history
 from common.imports import MAX_IMPORT_BYTES, ImportReport
 from common.params import ISODateField
@@ -138,6 +139,7 @@ URL_FIELDS = {
 
 VERSION_FIELD = "record_version"
 REASON_FIELD = "_change_reason"
+SOURCE_FIELD = "_change_source"
 
 
 def opened_version(obj):
@@ -218,6 +220,30 @@ def stale_save_checking(form_class):
     return StaleSaveCheckingForm
 
 
+def source_checking(form_class):
+    """The change form of an editor who proposes: the source given with the proposal (outside
+    the record's fields) must be a web address, or the form says so."""
+
+    class SourceCheckingForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            source = (self.data.get(SOURCE_FIELD) or "").strip()
+            if source:
+                if not source.startswith(("https://", "http://")):
+                    source = "https://" + source
+                try:
+                    URLValidator()(source)
+                except forms.ValidationError:
+                    raise forms.ValidationError(
+                        f"The source of the change must be a web address, not '{source}'.",
+                        code="source",
+                    ) from None
+            return cleaned
+
+    SourceCheckingForm.__name__ = form_class.__name__
+    return SourceCheckingForm
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
     """History, grouped history records, CSV export and (optionally) CSV import; a save based on
     a version of the record another save replaced is refused (``stale_save_checking``)."""
@@ -237,11 +263,202 @@ class EditorialAdmin(SimpleHistoryAdmin):
             self.show_notices(request, object_id)
         # The editor's reason for the change (optional), kept in the history with it.
         reason = request.POST.get(REASON_FIELD, "").strip()[:MAX_REASON]
+        source = request.POST.get(SOURCE_FIELD, "").strip()
+        proposing = self.proposing(request)
         extra_context = {**(extra_context or {}), "reason_field": REASON_FIELD}
-        extra_context.update(max_reason=MAX_REASON, reason_value=reason)
+        extra_context.update(
+            max_reason=MAX_REASON,
+            reason_value=reason,
+            proposing=proposing,
+            source_field=SOURCE_FIELD,
+            source_value=source,
+        )
+        if proposing and request.method == "POST":
+            if source and not source.startswith(("https://", "http://")):
+                source = "https://" + source
+            request.treatykb_proposal = {"reason": reason, "source": source, "made": []}
         with transaction.atomic(using=router.db_for_write(self.model)):
             with grouped_history(user=request.user, reason=reason):
                 return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # -- proposals: an editor who may not publish directly proposes (common/proposals.py) -----
+    def proposing(self, request):
+        """Whether this user's saves of this kind of record wait for review (a user who may
+        not change it at all, a reviewer, proposes nothing)."""
+        may_write = (
+            self.has_change_permission(request)
+            or self.has_add_permission(request)
+            or self.has_delete_permission(request)
+        )
+        return may_write and proposals.must_propose(request.user, self.model)
+
+    def propose(self, request, **kwargs):
+        """Store one proposal for this request's save (the gate's ``propose``); returns it."""
+        pending = getattr(request, "treatykb_proposal", None) or {"reason": "", "source": ""}
+        gate = proposals.gate()
+        kwargs.setdefault("reason", pending["reason"])
+        kwargs.setdefault("source_url", pending["source"])
+        try:
+            proposal, _created = gate.propose(author=request.user, **kwargs)
+        except gate.nothing:
+            return None
+        pending.setdefault("made", []).append(proposal)
+        request.treatykb_proposal = pending
+        return proposal
+
+    @staticmethod
+    def form_changes(form, every_field=False):
+        """The model fields a form changes, with their new values (a restored version's form:
+        every field, the proposal keeps those that differ from the published record)."""
+        model = form._meta.model
+        names = {
+            f.name
+            for f in model._meta.get_fields()
+            if (f.concrete or f.many_to_many) and not f.auto_created
+        }
+        fields = form.fields if every_field else form.changed_data
+        return {name: form.cleaned_data[name] for name in fields if name in names}
+
+    def propose_from_form(self, request, obj, form, change):
+        historic = to_historic(obj)
+        if historic is not None:
+            if not self.model._default_manager.filter(pk=obj.pk).exists():
+                raise PermissionDenied  # restoring a deleted record: see has_restore_permission
+            current = self.model._default_manager.get(pk=obj.pk)
+            when = timezone.localtime(historic.history_date)
+            pending = getattr(request, "treatykb_proposal", {})
+            pending["reason"] = (
+                pending.get("reason") or f"Restore the version of {when:%Y-%m-%d %H:%M}"
+            )
+            return self.propose(
+                request, target=current, changes=self.form_changes(form, every_field=True)
+            )
+        if change:
+            current = self.model._default_manager.get(pk=obj.pk)
+            return self.propose(request, target=current, changes=self.form_changes(form))
+        return self.propose(
+            request, model=self.model, changes=self.form_changes(form, every_field=True)
+        )
+
+    def propose_from_formsets(self, request, formsets, parent):
+        """An inline's new, changed and deleted rows, each a proposal of its own."""
+        for formset in formsets:
+            for form in formset.forms:
+                if not form.has_changed() and not formset._should_delete_form(form):
+                    continue
+                existing = form.instance.pk is not None
+                if formset._should_delete_form(form):
+                    if existing:
+                        target = formset.model._default_manager.get(pk=form.instance.pk)
+                        self.propose(request, target=target, kind="delete", changes={})
+                elif parent.pk is None:
+                    self.message_user(
+                        request,
+                        f"The new {formset.model._meta.verbose_name_plural} were not proposed: "
+                        "propose them on the record once the record itself is approved.",
+                        messages.WARNING,
+                    )
+                    return
+                elif existing:
+                    target = formset.model._default_manager.get(pk=form.instance.pk)
+                    self.propose(request, target=target, changes=self.form_changes(form))
+                else:
+                    changes = self.form_changes(form, every_field=True)
+                    changes[formset.fk.name] = parent.pk
+                    self.propose(request, model=formset.model, changes=changes)
+
+    def proposal_response(self, request, obj):
+        made = getattr(request, "treatykb_proposal", {}).get("made", [])
+        gate = proposals.gate()
+        if not made:
+            self.message_user(
+                request, "Nothing to propose: the record already has these values.", messages.INFO
+            )
+            if obj is not None and obj.pk:
+                return HttpResponseRedirect(self.admin_url("change", obj.pk))
+            return HttpResponseRedirect(self.admin_url("changelist"))
+        names = ", ".join(f"#{p.pk}" for p in made)
+        self.message_user(
+            request,
+            f"Saved as a proposal for review ({names}): nothing is published until a reviewer "
+            "approves it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(gate.url(made[0]))
+
+    def save_related(self, request, form, formsets, change):
+        if hasattr(request, "treatykb_proposal"):
+            self.propose_from_formsets(request, formsets, form.instance)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, "treatykb_proposal"):
+            return []  # nothing was saved: the proposal says what was proposed
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        if not hasattr(request, "treatykb_proposal"):
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not hasattr(request, "treatykb_proposal"):
+            return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        if not self.proposing(request):
+            return super().log_deletions(request, queryset)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if hasattr(request, "treatykb_proposal"):
+            return self.proposal_response(request, None)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if hasattr(request, "treatykb_proposal"):
+            return self.proposal_response(request, obj)
+        return super().response_change(request, obj)
+
+    def delete_model(self, request, obj):
+        if self.proposing(request):
+            request.treatykb_proposal = {"reason": "", "source": "", "made": []}
+            self.propose(request, target=obj, kind="delete", changes={})
+            return
+        super().delete_model(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if hasattr(request, "treatykb_proposal"):
+            return self.proposal_response(request, None)
+        return super().response_delete(request, obj_display, obj_id)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions and self.proposing(request):
+            # Django's action would say "Successfully deleted": propose the deletions instead.
+            actions["delete_selected"] = (
+                type(self).propose_deletions,
+                "delete_selected",
+                f"Propose deleting the selected {self.model._meta.verbose_name_plural}",
+            )
+        return actions
+
+    def propose_deletions(self, request, queryset):
+        self.delete_queryset(request, queryset)
+
+    def delete_queryset(self, request, queryset):
+        if self.proposing(request):
+            request.treatykb_proposal = {"reason": "", "source": "", "made": []}
+            for obj in queryset:
+                self.propose(request, target=obj, kind="delete", changes={})
+            made = request.treatykb_proposal["made"]
+            self.message_user(
+                request,
+                f"{len(made)} deletion(s) proposed for review: nothing is deleted until a "
+                "reviewer approves.",
+                messages.SUCCESS,
+            )
+            return
+        super().delete_queryset(request, queryset)
 
     def show_notices(self, request, object_id):
         obj = self.get_object(request, object_id)
@@ -257,6 +474,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
         # is a change, so it needs the change permission.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and self.proposing(request):
+            if not self.model._default_manager.filter(pk=unquote(object_id)).exists():
+                # A deleted record comes back whole (with what was deleted with it): only for
+                # those who publish directly.
+                raise PermissionDenied
+            request.treatykb_proposal = {"reason": "", "source": "", "made": []}
         with transaction.atomic(using=router.db_for_write(self.model)):
             with grouped_history(user=request.user):
                 return super().history_form_view(request, object_id, version_id, extra_context)
@@ -285,6 +508,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if kwargs.get("fields"):
             kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION_FIELD]
         form = super().get_form(request, obj, change, **kwargs)
+        if self.proposing(request):
+            form = source_checking(form)
         historic = to_historic(obj) if obj is not None else None
         if historic is None:
             if obj is not None and obj.pk and hasattr(obj, "modified_at"):
@@ -323,6 +548,10 @@ class EditorialAdmin(SimpleHistoryAdmin):
         return HistoryDisplay(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
+        if hasattr(request, "treatykb_proposal"):
+            self.propose_from_form(request, obj, form, change)
+            form.save_m2m = lambda: None  # the links are proposed too, never written here
+            return
         historic = to_historic(obj)
         deleted = (
             historic is not None and not self.model._default_manager.filter(pk=obj.pk).exists()
@@ -481,6 +710,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             self.import_form is not None
             and self.has_add_permission(request)
             and self.has_change_permission(request)
+            and not self.proposing(request)
         )
 
     def import_view(self, request):

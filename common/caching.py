@@ -219,22 +219,48 @@ def kept_response(key):
     stored = cache.get(key)
     if stored is None:
         return None
-    headers, content = stored
+    return rebuilt_response(stored)
+
+
+def rebuilt_response(stored):
+    headers, content = stored[-2:]
     response = HttpResponse(content)
     for header, value in headers.items():
         response[header] = value
     return response
 
 
-def keep_response(key, response, headers=CACHED_HEADERS):
+def keep_response(key, response, headers=CACHED_HEADERS, version=None):
     """Keep a rendered, successful ``response`` (its body and ``headers``) under ``key``, unless
-    it is over ``MAX_CACHED_BYTES``."""
+    it is over ``MAX_CACHED_BYTES``; with ``version``, tagged with the data version it was
+    built from (``versioned_entry``)."""
     if response.status_code != 200 or response.streaming:
         return
     if len(response.content) > MAX_CACHED_BYTES:
         return
     kept = {h: response[h] for h in headers if h in response}
-    cache.set(key, (kept, response.content), entry_timeout())
+    entry = (kept, response.content) if version is None else (version, kept, response.content)
+    cache.set(key, entry, entry_timeout())
+
+
+def page_key(name, address):
+    """Where a page's response is kept: the release, today's date and the full address, not the
+    data version (the entry carries the version it was built from: ``versioned_entry``)."""
+    digest = hashlib.sha256(address.encode()).hexdigest()[:24]
+    return f"treatykb:page:{name}:{release()}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def versioned_entry(key):
+    """(current data version, the entry kept under ``key`` if it was built from that version,
+    else None), in one round trip to the cache: a cached page costs one request to Redis, not
+    one for the version and another for the page. An entry built from an older version is
+    ignored and, once the page is built again, replaced (stale pages do not pile up)."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or data_version()
+    stored = found.get(key)
+    if stored is None or len(stored) != 3 or stored[0] != version:
+        return version, None
+    return version, stored
 
 
 def cache_page_by_data_version(name):
@@ -254,13 +280,14 @@ def cache_page_by_data_version(name):
         def wrapped(request, *args, **kwargs):
             if not may_keep_responses(request):
                 return view(request, *args, **kwargs)
-            key = aggregate_key(f"page:{name}", request.build_absolute_uri())
-            response = kept_response(key)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if callable(getattr(response, "render", None)):
-                    response = response.render()
-                keep_response(key, response)
+            key = page_key(name, request.build_absolute_uri())
+            version, stored = versioned_entry(key)
+            if stored is not None:
+                return rebuilt_response(stored)
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response = response.render()
+            keep_response(key, response, version=version)
             return response
 
         wrapped.__name__ = getattr(view, "__name__", "cached_view")

@@ -193,6 +193,8 @@ class ProvisionAdmin(EditorialAdmin):
 
     def pillar_action(self, service, pillar, verb):
         def action(modeladmin, request, queryset):
+            if modeladmin.proposing(request):
+                return modeladmin.propose_pillar(request, queryset, pillar, verb)
             count = service(
                 queryset, pillar, user=request.user, reason=f"Bulk {verb}: {pillar.name}"
             )
@@ -203,9 +205,29 @@ class ProvisionAdmin(EditorialAdmin):
 
         return action
 
+    def propose_pillar(self, request, queryset, pillar, verb):
+        """An editor who may not publish directly: one proposal per article whose pillars the
+        action would change."""
+        request.treatykb_proposal = {"reason": f"Bulk {verb}: {pillar.name}", "source": ""}
+        made = []
+        for provision in queryset.prefetch_related("pillars"):
+            current = {p.pk for p in provision.pillars.all()}
+            wanted = current | {pillar.pk} if verb == "add" else current - {pillar.pk}
+            if wanted != current:
+                proposal = self.propose(
+                    request, target=provision, changes={"pillars": sorted(wanted)}
+                )
+                made += [proposal] if proposal else []
+        self.message_user(
+            request,
+            f"{len(made)} proposal(s) for review: nothing is tagged until a reviewer approves.",
+            messages.SUCCESS,
+        )
+
     def can_import(self, request):
-        """Importing tags only changes articles."""
-        return self.has_change_permission(request)
+        """Importing tags only changes articles (and publishes them: not for an editor whose
+        changes are reviewed)."""
+        return self.has_change_permission(request) and not self.proposing(request)
 
 
 @admin.register(Pillar)

@@ -6,6 +6,7 @@ Every write runs in one transaction and is recorded in the change history (one r
 article, with its author and a reason).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from common.history import grouped_history
@@ -54,6 +55,23 @@ def finding_problems(topic, treaty):
             "a finding that it has no corresponding provision needs the whole text read."
         )
     return problems
+
+
+def record_provision(provision, *, pillars=None, related=None, user=None, reason=""):
+    """Save an article (text, heading, ...) after ``full_clean()``, with ``pillars`` and
+    ``related`` (when given) as its only pillars and related articles: one transaction, one
+    history record. An approved proposal is written through it."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        provision.full_clean()
+        provision.save()
+        if pillars is not None:
+            provision.pillars.set(pillars)
+        if related is not None:
+            problems = related_problems(provision, related)
+            if problems:
+                raise ValidationError({"related": problems})
+            provision.related.set(related)
+    return provision
 
 
 def tag(provision, pillars):

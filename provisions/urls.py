@@ -14,11 +14,17 @@ urlpatterns = [
         name="pillar_detail",
     ),
     path("compare/", cached("compare")(views.CompareView.as_view()), name="compare"),
+    path("compare.csv", cached("compare-csv")(views.CompareCSVView.as_view()), name="compare_csv"),
     path("search/", cached("search")(views.SearchView.as_view()), name="search"),
     path(
         "treaties/<slug:slug>/articles/<str:number>/",
         cached("article")(views.ArticleDetailView.as_view()),
         name="article_detail",
+    ),
+    path(
+        "treaties/<slug:slug>/articles/<str:number>/statements.csv",
+        cached("article-statements-csv")(views.ArticleStatementsCSVView.as_view()),
+        name="article_statements_csv",
     ),
     path(
         "treaties/<slug:slug>/articles/<str:number>/cite.bib",

@@ -7,24 +7,24 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from common.csvfiles import cell, csv_response
 from common.params import filter_errors, page_number
+from treaties import columns as treaty_columns
 from treaties.currency import statement_coverage
 from treaties.models import Statement, StatementKind, Treaty
 
 from . import citations, search
-from .citations import layout
+from .compare import Comparison
 from .filters import ProvisionFilterSet
 from .highlight import excerpt_with_highlights
 from .models import (
-    CellState,
-    ConcordanceFinding,
     Pillar,
     Provision,
     Topic,
-    attach_cells,
     division_anchor,
 )
 from .pillars import ordered_pillars, pillar_table
+from .statements import StatementTable
 
 MAX_QUERY_LENGTH = 200
 # The search page ranks at most this many matches (the core instruments' first) and lists no more.
@@ -108,73 +108,63 @@ class PillarDetailView(DetailView):
         )
 
 
-MAX_COMPARED = 12
-
-
 class CompareView(TemplateView):
-    """/compare/: instruments side by side, one row per concordance topic: the core
-    instruments, or those chosen with ``?treaty=`` (two to ``MAX_COMPARED``)."""
+    """/compare/: instruments side by side, one row per concordance subject: the core
+    instruments, or those chosen with ``?treaty=`` (two to ``MAX_COMPARED``); every subject, or
+    one with ``?subject=`` (``provisions.compare.Comparison``)."""
 
     template_name = "provisions/compare.html"
 
     def get_context_data(self, **kwargs):
-        featured = Treaty.objects.featured()
-        requested = list(
-            dict.fromkeys(s.strip() for s in self.request.GET.getlist("treaty") if s.strip())
+        comparison = Comparison(self.request.GET)
+        subject = comparison.subject
+        before, after = comparison.neighbours(subject) if subject else (None, None)
+        rows = comparison.rows
+        # On a phone the all-subjects view shows one subject at a time: each row links to the
+        # rows before and after it.
+        for index, row in enumerate(rows):
+            row.row_before = rows[index - 1] if index else None
+            row.row_after = rows[index + 1] if index + 1 < len(rows) else None
+        named = self.request.GET.getlist("treaty") and not any(
+            m.startswith("Choose at least two") for m in comparison.messages
         )
-        messages = []
-        if len(requested) > MAX_COMPARED:
-            messages.append(
-                f"At most {MAX_COMPARED} instruments can be compared at once; "
-                f"the first {MAX_COMPARED} named are shown."
-            )
-            requested = requested[:MAX_COMPARED]
-        found = {
-            treaty.slug: treaty
-            for treaty in Treaty.objects.filter(slug__in=requested).order_by("position", "slug")
-        }
-        messages += [
-            f"There is no instrument '{slug}'; use " + ", ".join(t.slug for t in featured) + "."
-            for slug in requested
-            if slug not in found
-        ]
-        chosen = list(found.values())
-        if requested and len(chosen) < 2:
-            messages.append(
-                "Choose at least two instruments to compare; the core instruments are shown "
-                "instead."
-            )
-        if len(chosen) < 2:
-            chosen = featured
-        # The checkboxes: the core instruments and any other treaty chosen.
-        treaties = [*featured, *(t for t in chosen if t not in featured)]
-        provisions = (
-            Provision.objects.filter(treaty__in=chosen)
-            .select_related("treaty")
-            .prefetch_related(ordered_pillars())
-            .order_by("treaty__position", "sort_key")
-        )
-        topics = Topic.objects.order_by("position", "slug").prefetch_related(
-            Prefetch("provisions", queryset=provisions),
-            Prefetch("findings", queryset=ConcordanceFinding.objects.filter(treaty__in=chosen)),
-        )
-        rows, hidden = [], []
-        for topic in attach_cells(list(topics), chosen):
-            for provision in topic.provisions.all():
-                provision.units = layout(provision.text)
-            if any(cell.state == CellState.LISTED for cell in topic.cells):
-                rows.append(topic)
-            else:
-                hidden.append(topic)
-        chosen_slugs = {treaty.slug for treaty in chosen}
+        treaty_query = "".join(f"treaty={t.slug}&" for t in comparison.chosen) if named else ""
         return super().get_context_data(
-            treaties=treaties,
-            chosen=chosen,
-            chosen_slugs=chosen_slugs,
+            treaty_query=treaty_query,
+            comparison=comparison,
+            treaties=comparison.treaties,
+            chosen=comparison.chosen,
+            chosen_slugs=comparison.chosen_slugs,
+            subject=subject,
+            previous_subject=before,
+            next_subject=after,
+            topics=comparison.topics,
             rows=rows,
-            hidden_topics=hidden,
-            messages=messages,
+            hidden_topics=comparison.hidden_topics,
+            messages=comparison.messages,
             **kwargs,
+        )
+
+
+class CompareCSVView(View):
+    """/compare.csv: the comparison as a grid, a line per subject (every subject, or
+    ``?subject=``), per instrument its cell state, the articles listed and, for a finding of no
+    corresponding provision, who made it and when. Parameters it cannot use are a 400."""
+
+    def get(self, request):
+        comparison = Comparison(request.GET, with_text=False)
+        if comparison.messages:
+            text = "The comparison could not be made as asked:\n" + "".join(
+                f"- {message}\n" for message in comparison.messages
+            )
+            return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        name = "-".join(t.slug for t in comparison.chosen)
+        if comparison.subject:
+            name += f"-{comparison.subject.slug}"
+        return csv_response(
+            f"treatykb-compare-{name}.csv",
+            comparison.csv_header(),
+            ([cell(value) for value in line] for line in comparison.csv_rows()),
         )
 
 
@@ -339,6 +329,7 @@ class ArticleDetailView(DetailView):
             if neighbour is not None:
                 neighbour.treaty = treaty
         statements = list(provision.statements.all())
+        table = StatementTable.from_params(statements, provision.number, self.request.GET)
         related = list(provision.related.all())
         related_groups = {}
         for other in related:
@@ -353,10 +344,16 @@ class ArticleDetailView(DetailView):
             division_anchor=division_anchor(provision.division),
             related_groups=list(related_groups.items()),
             statements=statements,
+            statement_table=table,
+            statement_rows=table.annotated_rows(),
             statement_summary=statement_summary(statements),
             statement_coverage=statement_coverage([treaty])[treaty.pk],
             permalink=permalink,
             citation=citations.citation(provision),
+            series=citations.series_reference(treaty),
+            citation_tags=citations.highwire_tags(
+                treaty, permalink, section=citations.article_label(provision.number)
+            ),
             **kwargs,
         )
 
@@ -376,6 +373,30 @@ def statement_summary(statements):
             if s.kind not in (StatementKind.RESERVATION, StatementKind.DECLARATION)
         ),
     }
+
+
+class ArticleStatementsCSVView(View):
+    """The article page's statements table as CSV: the same rows, filter (``?kind=``) and order
+    (``?sort=``), in the statement columns every file and the API use
+    (``treaties.columns.STATEMENT``)."""
+
+    def get(self, request, slug, number):
+        provision = get_object_or_404(
+            Provision.objects.select_related("treaty"), treaty__slug=slug, number=number
+        )
+        statements = Statement.objects.for_csv().filter(provisions=provision)
+        table = StatementTable.from_params(statements, provision.number, request.GET)
+        if table.errors:
+            text = "The statements could not be listed:\n" + "".join(
+                f"- {error}\n" for error in table.errors
+            )
+            return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        kind = f"-{table.kind}s" if table.kind else ""
+        return csv_response(
+            f"treatykb-{provision.treaty.slug}-art{provision.number}-statements{kind}.csv",
+            treaty_columns.STATEMENT.header,
+            treaty_columns.STATEMENT.rows(table.rows),
+        )
 
 
 class ArticleCitationView(View):

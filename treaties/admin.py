@@ -7,6 +7,7 @@ Writes that span rows go through ``treaties.services``.
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -145,7 +146,7 @@ class TreatyAdmin(EditorialAdmin):
     def articles(self, obj):
         return changelist_link(
             reverse("admin:provisions_provision_changelist"),
-            f"{obj.article_count} articles",
+            f"{obj.article_count} article{pluralize(obj.article_count)}",
             treaty__id__exact=obj.pk,
         )
 
@@ -153,7 +154,7 @@ class TreatyAdmin(EditorialAdmin):
     def records(self, obj):
         return changelist_link(
             reverse("admin:treaties_ratification_changelist"),
-            f"{obj.party_count} parties",
+            f"{obj.party_count} {pluralize(obj.party_count, 'party,parties')}",
             treaty__id__exact=obj.pk,
         )
 
@@ -380,7 +381,7 @@ class RatificationAdmin(EditorialAdmin):
     )
     autocomplete_fields = ("participant",)
     inlines = [StatementInline]
-    readonly_fields = ("status_display", "created_at", "modified_at")
+    readonly_fields = ("status_display", "created_at", "modified_at", "depositary_confirmed_as_at")
     import_form = RatificationImportForm
     import_help_template = "admin/treatykb/import_ratifications_help.html"
     deleted_select_related = ("participant", "treaty")
@@ -399,7 +400,7 @@ class RatificationAdmin(EditorialAdmin):
         ),
         ("Withdrawal", {"fields": ("withdrawal_notified_on", "withdrawal_effective_on")}),
         ("Source", {"fields": ("source_url", "source_kind", "statements_flagged", "note")}),
-        ("Record", {"fields": ("created_at", "modified_at")}),
+        ("Record", {"fields": ("created_at", "modified_at", "depositary_confirmed_as_at")}),
     )
 
     def get_queryset(self, request):

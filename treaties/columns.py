@@ -116,6 +116,7 @@ RATIFICATION = Spec(
     Column("source_kind", _(lambda r: r.source_kind)),
     Column("source_as_at", _(lambda r: r.source_as_at)),
     Column("via_url", _(lambda r: r.via_url)),
+    Column("depositary_confirmed_as_at", _(lambda r: r.depositary_confirmed_as_at)),
     Column("note", _(lambda r: r.note)),
     Column("treaty_status_as_at", _(lambda r: r.treaty.status_as_at)),
     Column("modified_at", _(lambda obj: obj.modified_at)),

@@ -553,6 +553,16 @@ class Ratification(models.Model):
     note = models.TextField(
         blank=True, help_text="Disagreements between sources and other remarks."
     )
+    depositary_confirmed_as_at = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "The date the latest depositary record found to agree with this record's signature, "
+            "consent and kind of consent stood at (set by the depositary import, "
+            "manage.py import_depositary); empty when no depositary record read has agreed with it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 

@@ -23,7 +23,7 @@ from functools import cached_property
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from common.caching import cached_aggregate
 from common.params import filter_errors
@@ -31,36 +31,112 @@ from common.params import filter_errors
 from . import charts
 from . import status as status_rules
 from .filters import ParticipantFilterSet, RatificationFilterSet
-from .models import MAX_FEATURED, Participant, Ratification, Statement, Treaty
+from .models import MAX_FEATURED, Occasion, Participant, Ratification, Statement, Treaty
 
 NOT_KNOWN = "date not known"
 
-# Ready-made questions for the participants list: (question, query string).
+# Ready-made questions on /countries/: (question, query, who is asked about, the treaty named).
+# A question "... not party to X" is answered with its count and list, and, when the answer is
+# none, with the population it asked about ("None: all 46 Council of Europe members are party
+# to the Palermo Protocol").
 QUICK_QUESTIONS = [
     (
         "Council of Europe members not party to the Palermo Protocol",
         "membership=coe&not_party_to=palermo-protocol",
+        "Council of Europe members",
+        "the Palermo Protocol",
     ),
     (
         "Council of Europe members not party to the CoE Convention (CETS No. 197)",
         "membership=coe&not_party_to=coe-convention",
+        "Council of Europe members",
+        "the CoE Convention",
     ),
     (
         "EU member states not party to the Palermo Protocol",
         "membership=eu&not_party_to=palermo-protocol",
+        "EU member states",
+        "the Palermo Protocol",
     ),
-    ("ASEAN members not party to ACTIP", "membership=asean&not_party_to=asean-actip"),
+    (
+        "ASEAN members not party to ACTIP",
+        "membership=asean&not_party_to=asean-actip",
+        "ASEAN members",
+        "ACTIP",
+    ),
     (
         "Parties to UNTOC not party to the Palermo Protocol",
         "party_to=untoc&not_party_to=palermo-protocol",
+        "parties to UNTOC",
+        "the Palermo Protocol",
     ),
-    ("Signatories of the Palermo Protocol not (yet) bound by it", "signatory_to=palermo-protocol"),
+    (
+        "Signatories of the Palermo Protocol not (yet) bound by it",
+        "signatory_to=palermo-protocol",
+        "participants",
+        "",
+    ),
     (
         "States in Africa not party to the Palermo Protocol",
         "region=Africa&not_party_to=palermo-protocol",
+        "participants in Africa",
+        "the Palermo Protocol",
     ),
-    ("Parties to UNTOC in Asia", "region=Asia&party_to=untoc"),
+    ("Parties to UNTOC in Asia", "region=Asia&party_to=untoc", "participants in Asia", ""),
 ]
+
+
+@dataclass
+class QuickAnswer:
+    """A quick question with its answer today: ``count`` participants match; for a question
+    "... not party to X", ``asked`` is how many it asked about (the same filters without
+    ``not_party_to``) and ``all_query`` lists those that are party, the answer when none is not."""
+
+    question: str
+    query: str
+    population: str
+    count: int
+    asked: int | None = None
+    treaty_title: str = ""
+    all_query: str = ""
+
+    @property
+    def everyone_is_party(self):
+        return self.count == 0 and bool(self.asked)
+
+    @property
+    def party_count(self):
+        return (self.asked or 0) - self.count
+
+
+def quick_answers(featured):
+    """Every quick question answered today (two counts each at most, cached with the data)."""
+
+    def build():
+        answers = []
+        for question, query, population, treaty_title in QUICK_QUESTIONS:
+            params = QueryDict(query)
+            answer = QuickAnswer(
+                question,
+                query,
+                population,
+                participant_filterset(params, featured).qs.count(),
+                treaty_title=treaty_title,
+            )
+            slug = params.get("not_party_to")
+            if slug:
+                asked = params.copy()
+                del asked["not_party_to"]
+                answer.asked = participant_filterset(asked, featured).qs.count()
+                if "party_to" not in asked:
+                    listed = asked.copy()
+                    listed["party_to"] = slug
+                    answer.all_query = listed.urlencode()
+            answers.append(answer)
+        return answers
+
+    return cached_aggregate("quick-answers", build, *(t.slug for t in featured))
+
 
 SORTS = {
     "participant": ["participant__name"],
@@ -439,6 +515,7 @@ class Event:
     text: str
     detail: str = ""
     anchor: str = ""
+    kind: str = "statement"  # a key of EVENT_ORDER
 
 
 @dataclass
@@ -571,6 +648,12 @@ def profile_page_of(participant, treaty):
     return 1 + before.count() // PROFILE_PAGE_SIZE
 
 
+def statement_event_kind(statement):
+    if statement.occasion == Occasion.SIGNATURE:
+        return "statement_on_signature"
+    return "statement_after_consent" if statement.occasion else "statement"
+
+
 def timeline(entries):
     events = []
     for entry in entries:
@@ -579,7 +662,9 @@ def timeline(entries):
             continue
         anchor = treaty.slug
         if r.signature_on:
-            events.append(Event(r.signature_on, treaty, "Signature", anchor=anchor))
+            events.append(
+                Event(r.signature_on, treaty, "Signature", anchor=anchor, kind="signature")
+            )
         if r.consent_kind:
             events.append(
                 Event(
@@ -588,6 +673,7 @@ def timeline(entries):
                     f"{r.get_consent_kind_display()} (consent to be bound)",
                     detail="" if r.consent_on else NOT_KNOWN,
                     anchor=anchor,
+                    kind="consent",
                 )
             )
         if r.entry_into_force_on:
@@ -597,15 +683,34 @@ def timeline(entries):
                 else r.get_entry_into_force_basis_display().lower()
             )
             events.append(
-                Event(r.entry_into_force_on, treaty, "Entry into force", basis, anchor=anchor)
+                Event(
+                    r.entry_into_force_on,
+                    treaty,
+                    "Entry into force",
+                    basis,
+                    anchor=anchor,
+                    kind="entry_into_force",
+                )
             )
         if r.withdrawal_notified_on:
             events.append(
-                Event(r.withdrawal_notified_on, treaty, "Withdrawal notified", anchor=anchor)
+                Event(
+                    r.withdrawal_notified_on,
+                    treaty,
+                    "Withdrawal notified",
+                    anchor=anchor,
+                    kind="withdrawal_notified",
+                )
             )
         if r.withdrawal_effective_on:
             events.append(
-                Event(r.withdrawal_effective_on, treaty, "Withdrawal took effect", anchor=anchor)
+                Event(
+                    r.withdrawal_effective_on,
+                    treaty,
+                    "Withdrawal took effect",
+                    anchor=anchor,
+                    kind="withdrawal_effective",
+                )
             )
         for statement in entry.statements:
             where = f" on art. {statement.article_reference}" if statement.article_reference else ""
@@ -617,6 +722,7 @@ def timeline(entries):
                         f"{statement.get_kind_display()}{where}",
                         statement.get_occasion_display().lower() if statement.occasion else "",
                         anchor=f"statement-{statement.pk}",
+                        kind=statement_event_kind(statement),
                     )
                 )
             if statement.withdrawn_on:
@@ -626,8 +732,56 @@ def timeline(entries):
                         treaty,
                         f"{statement.get_kind_display()}{where} withdrawn",
                         anchor=f"statement-{statement.pk}",
+                        kind="statement_withdrawn",
                     )
                 )
-    dated = sorted((e for e in events if e.date), key=lambda e: (e.date, e.treaty.position))
-    undated = [e for e in events if not e.date]
-    return dated + undated
+    return in_timeline_order(events)
+
+
+# Under one treaty, the order in which a record's actions happen, for events on the same day and
+# for placing an action whose date is not known: a signature, a statement made upon signature,
+# the consent, a statement made upon consent or later, the entry into force, a withdrawal.
+EVENT_ORDER = {
+    "signature": 0,
+    "statement_on_signature": 1,
+    "consent": 2,
+    "statement_after_consent": 3,
+    "statement": 3,  # its occasion is not recorded: it may precede the consent
+    "entry_into_force": 4,
+    "withdrawal_notified": 5,
+    "withdrawal_effective": 6,
+    "statement_withdrawn": 7,
+}
+# Events whose place is not certain do not place others.
+UNORDERED = {"statement", "statement_withdrawn"}
+
+
+def in_timeline_order(events):
+    """Events by date, then by ``EVENT_ORDER`` (a ratification before the entry into force
+    falling on the same day), then by treaty. An event with no date is placed, still undated,
+    just before the first dated event of its treaty that must follow it (Czechia's ratification
+    of CETS 197, date not known, before its entry into force of 1 July 2017); with none, at the
+    end. No date is invented: the event keeps ``date=None``."""
+
+    def key(event):
+        date = event.date
+        if date is None:
+            date = min(
+                (
+                    e.date
+                    for e in events
+                    if e.date
+                    and e.treaty == event.treaty
+                    and e.kind not in UNORDERED
+                    and EVENT_ORDER[e.kind] > EVENT_ORDER[event.kind]
+                ),
+                default=None,
+            )
+        return (
+            date is None,
+            date or datetime.date.min,
+            EVENT_ORDER[event.kind],
+            event.treaty.position,
+        )
+
+    return sorted(events, key=key)

@@ -150,6 +150,15 @@ def record_ratification(record, *, user=None, reason="", warn=True):
     return parent_party_warnings(record.participant) if warn else []
 
 
+def record_participant(participant, *, user=None, reason=""):
+    """Save a participant (new or changed) after ``full_clean()``: one transaction, one history
+    record."""
+    with transaction.atomic(), grouped_history(user=user, reason=reason):
+        participant.full_clean()
+        participant.save()
+    return participant
+
+
 # -- CSV import of ratification records -------------------------------------------------------
 
 RATIFICATION_FIELDS = [

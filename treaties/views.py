@@ -87,6 +87,10 @@ class ParticipantGridMixin:
             "columns_default": self.columns.is_default,
             "max_columns": participation_rules.MAX_COLUMNS,
             "rows": participation_rules.status_grid(participants, self.treaties, self.as_of),
+            "filters_applied": len(
+                {k for k, v in self.request.GET.items() if v.strip() and k != "page"}
+            ),
+            "other_treaties_exist": Treaty.objects.count() > len(self.featured),
             "is_filtered": any(
                 v
                 for k, v in self.request.GET.items()
@@ -110,10 +114,11 @@ class ParticipantListView(ParticipantGridMixin, ListView):
         context = super().get_context_data(**kwargs)
         current = self.request.GET.urlencode()
         context.update(self.grid_context(context["object_list"]))
-        context["quick_questions"] = [
-            {"question": question, "query": query, "active": query == current}
-            for question, query in participation_rules.QUICK_QUESTIONS
-        ]
+        answers = participation_rules.quick_answers(self.featured)
+        for answer in answers:
+            answer.active = answer.query == current
+        context["quick_questions"] = answers
+        context["quick_answer"] = next((a for a in answers if a.active), None)
         return context
 
 

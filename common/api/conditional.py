@@ -81,6 +81,18 @@ def validators():
     return data_fingerprint()
 
 
+def validators_and_entry(key=None):
+    """``validators()`` and the response kept under ``key`` (or None), in one round trip to a
+    shared cache: a replayed response costs one request to Redis, not two."""
+    if not caching.version_is_shared():
+        fingerprint, latest = data_fingerprint()
+        return fingerprint, latest, caching.cache.get(key) if key else None
+    found = caching.cache.get_many([caching.VERSION_KEY, *([key] if key else [])])
+    version = found.get(caching.VERSION_KEY) or caching.data_version()
+    latest = caching.version_time(version) or timezone.now()
+    return f"version:{version}", latest, found.get(key) if key else None
+
+
 def representation_digest(request, fingerprint, today):
     """A digest of what a read's response depends on: the release, the data, the day, the
     address, the representation and the user."""
@@ -144,7 +156,8 @@ class ConditionalReadMixin:
         return self._conditionally(super().retrieve, request, *args, **kwargs)
 
     def _conditionally(self, handler, request, *args, **kwargs):
-        fingerprint, latest = validators()
+        key = self._replay_key(request)
+        fingerprint, latest, stored = validators_and_entry(key)
         today = timezone.localdate()
         midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
         last_modified = max(latest or midnight, midnight)
@@ -158,7 +171,9 @@ class ConditionalReadMixin:
         stamp = int(last_modified.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=stamp)
         if response is None:
-            response = self._replay(request, etag) or handler(request, *args, **kwargs)
+            response = self._replayed(request, key, stored, etag) or handler(
+                request, *args, **kwargs
+            )
         if version:  # If-Match needs the strong ETag: not compressed (common/compression.py)
             response.keep_strong_etag = True
         if response.status_code in (200, 304):
@@ -173,21 +188,30 @@ class ConditionalReadMixin:
         digest = representation_digest(request, fingerprint, timezone.localdate())
         return quote_etag(f"{record_version(obj)}.{digest}")
 
-    def _replay(self, request, etag):
-        """The kept response for ``etag``, or None (and the response to come is kept:
-        ``finalize_response``). Never the browsable HTML view (forms, tokens)."""
+    def _replay_key(self, request):
+        """Where the anonymous response to ``request`` is kept, or None when it may not be kept
+        (the browsable HTML view, with its forms and tokens; signed-in users). The key does not
+        name the data: the entry carries the ETag it was served with (``_replayed``)."""
         media_type = getattr(request, "accepted_media_type", "").split(";")[0]
         if not caching.may_keep_responses(request) or media_type not in CACHED_MEDIA_TYPES:
             return None
-        key = f"treatykb:api-response:{etag.strip(chr(34))}"
-        response = caching.kept_response(key)
-        if response is None:
-            request._treatykb_response_key = key
-        return response
+        digest = representation_digest(request, "", timezone.localdate())
+        return f"treatykb:api-response:{digest}"
+
+    def _replayed(self, request, key, stored, etag):
+        """The kept response if it was served with ``etag`` (the same data), else None (and the
+        response to come is kept: ``finalize_response``)."""
+        if key is None:
+            return None
+        if stored is not None and len(stored) == 3 and stored[0] == etag:
+            return caching.rebuilt_response(stored)
+        request._treatykb_response_key = key, etag
+        return None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        key = getattr(request, "_treatykb_response_key", None)
-        if key is not None and hasattr(response, "render"):
-            caching.keep_response(key, response.render(), headers=REPLAYED_HEADERS)
+        kept = getattr(request, "_treatykb_response_key", None)
+        if kept is not None and hasattr(response, "render"):
+            key, etag = kept
+            caching.keep_response(key, response.render(), headers=REPLAYED_HEADERS, version=etag)
         return response

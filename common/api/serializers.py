@@ -56,3 +56,17 @@ class SpecSerializer(serializers.BaseSerializer):
 
 def spec_serializer(spec):
     return type("SpecSerializer", (SpecSerializer,), {"spec": spec})
+
+
+class ProposalAcceptedSerializer(serializers.Serializer):
+    """The answer to a write kept as a proposal for review (202 Accepted)."""
+
+    proposal = serializers.IntegerField(help_text="The proposal's number.")
+    status = serializers.CharField(help_text="'open': waiting for a reviewer.")
+    kind = serializers.CharField(help_text="'create', 'update' or 'delete'.")
+    changes = serializers.DictField(help_text="The proposed values, by field name.")
+    published = serializers.DictField(
+        help_text="The values the record had when the proposal was made, by field name."
+    )
+    url = serializers.URLField(help_text="The proposal's page (also in Location).")
+    detail = serializers.CharField(help_text="What happened, in a sentence.")

@@ -3,19 +3,23 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
 
+from common import proposals
 from common.history import MAX_REASON, grouped_history
 from common.params import parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
-from .serializers import spec_serializer
+from .serializers import ProposalAcceptedSerializer, spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -26,6 +30,22 @@ FORMAT_PARAMETER = OpenApiParameter(
         "'Accept: text/csv') or api (the browsable HTML view)."
     ),
 )
+
+
+PROPOSAL_ACCEPTED = OpenApiResponse(
+    ProposalAcceptedSerializer,
+    description=(
+        "Kept as a proposal for review (an account that may not publish directly): nothing is "
+        "published; Location is the proposal's address."
+    ),
+)
+
+
+def write_responses(serializer, success):
+    """The answers of a write: ``success`` (200, 201 or 204) when it is published, 202 when it
+    is kept as a proposal."""
+    published = OpenApiResponse(description="Deleted.") if success == 204 else serializer
+    return {success: published, 202: PROPOSAL_ACCEPTED}
 
 
 class ApiViewSetMixin(ConditionalReadMixin):
@@ -63,6 +83,7 @@ class ApiViewSetMixin(ConditionalReadMixin):
 
 
 REASON_HEADER = "X-Change-Reason"
+SOURCE_HEADER = "X-Change-Source"
 
 
 class PreconditionFailed(APIException):
@@ -78,7 +99,11 @@ class AtomicWritesMixin:
     """Every write in one transaction, after the serializer's ``full_clean()``; ``If-Match``
     honoured on PUT, PATCH and DELETE: a write based on a version of the record other than the
     current one is refused with 412 Precondition Failed and the current ETag, never applied.
-    Without ``If-Match`` a write applies to whatever version is current."""
+    Without ``If-Match`` a write applies to whatever version is current.
+
+    A write by an editor who may not publish directly (``common.proposals``) is validated the
+    same way and kept as a proposal for review: ``202 Accepted`` with the proposal's address in
+    ``Location``; ``X-Change-Reason`` and ``X-Change-Source`` go with it."""
 
     versioned = True
 
@@ -104,6 +129,14 @@ class AtomicWritesMixin:
     def update(self, request, *args, **kwargs):
         if request.headers.get("If-Match"):  # refused before the body is even validated
             self.check_precondition(self.get_object())
+        if self.proposing():
+            instance = self.get_object()
+            partial = kwargs.get("partial", False)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            return self.proposed(
+                target=instance, changes=self.proposed_changes(serializer), current=instance
+            )
         response = super().update(request, *args, **kwargs)
         response["ETag"] = self.detail_etag(request, self.written)
         return response
@@ -111,7 +144,72 @@ class AtomicWritesMixin:
     def destroy(self, request, *args, **kwargs):
         if request.headers.get("If-Match"):
             self.check_precondition(self.get_object())
+        if self.proposing():
+            return self.proposed(target=self.get_object(), kind="delete", changes={})
         return super().destroy(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        if self.proposing():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            model = self.get_queryset().model
+            return self.proposed(model=model, changes=self.proposed_changes(serializer))
+        return super().create(request, *args, **kwargs)
+
+    # -- proposals: a write by an editor who may not publish directly (common/proposals.py) --
+    def proposing(self):
+        return proposals.must_propose(self.request.user, self.get_queryset().model)
+
+    @staticmethod
+    def proposed_changes(serializer):
+        """The validated values that are the record's own fields (links as objects)."""
+        model = serializer.Meta.model
+        names = {
+            f.name
+            for f in model._meta.get_fields()
+            if (f.concrete or f.many_to_many) and not f.auto_created and f.editable
+        }
+        return {name: value for name, value in serializer.validated_data.items() if name in names}
+
+    def change_source(self):
+        return self.request.headers.get(SOURCE_HEADER, "").strip()
+
+    def proposed(self, current=None, **kwargs):
+        """202 Accepted: the write is kept as a proposal for review (its address in
+        ``Location``); nothing is published. A write that changes nothing answers the record
+        as it is (200)."""
+        gate = proposals.gate()
+        try:
+            with transaction.atomic():
+                proposal, _created = gate.propose(
+                    author=self.request.user,
+                    origin="api",
+                    reason=self.change_reason(),
+                    source_url=self.change_source(),
+                    **kwargs,
+                )
+        except gate.nothing:
+            return Response(self.get_serializer(current).data, status=status.HTTP_200_OK)
+        except gate.errors as error:
+            raise ValidationError({"detail": [str(error)]}) from None
+        except DjangoValidationError as error:
+            messages = error.message_dict if hasattr(error, "error_dict") else error.messages
+            if isinstance(messages, dict) and "source_url" in messages:
+                messages = {SOURCE_HEADER: messages.pop("source_url"), **messages}
+            raise ValidationError(messages) from None
+        url = self.request.build_absolute_uri(gate.url(proposal))
+        body = {
+            "proposal": proposal.pk,
+            "status": proposal.status,
+            "kind": proposal.kind,
+            "changes": proposal.changes,
+            "published": proposal.base,
+            "url": url,
+            "detail": (
+                "Kept as a proposal for review: nothing is published until a reviewer approves it."
+            ),
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
     def check_precondition(self, instance, lock=False):
         header = self.request.headers.get("If-Match")

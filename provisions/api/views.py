@@ -5,7 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from common.api.views import FORMAT_PARAMETER, ApiViewSetMixin, AtomicWritesMixin
+from common.api.views import (
+    FORMAT_PARAMETER,
+    ApiViewSetMixin,
+    AtomicWritesMixin,
+    write_responses,
+)
 from provisions import columns
 from provisions.filters import PillarFilterSet, ProvisionFilterSet
 from provisions.models import Pillar, Provision
@@ -27,11 +32,22 @@ PROVISION_PARAMETERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    create=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses=write_responses(ProvisionSerializer, 201)
+    ),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
-    update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
-    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
-    destroy=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS]),
+    update=extend_schema(
+        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
+        responses=write_responses(ProvisionSerializer, 200),
+    ),
+    partial_update=extend_schema(
+        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
+        responses=write_responses(ProvisionSerializer, 200),
+    ),
+    destroy=extend_schema(
+        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
+        responses=write_responses(ProvisionSerializer, 204),
+    ),
 )
 class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,

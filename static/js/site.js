@@ -4,6 +4,8 @@
  *   box, the permalink and the downloads switch to that paragraph.
  * - "Copy" buttons next to the citation and the permalink.
  * - Printing opens every <details> so that printed pages carry the full texts.
+ * - On a small screen, a list's filters (<details data-fold-on-phone>, open in the HTML) fold
+ *   away so that the results come first; a page with filters applied keeps them open.
  */
 (function () {
   "use strict";
@@ -103,12 +105,22 @@
     });
   }
 
+  function foldFiltersOnPhones() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 40rem)").matches) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phone]"), function (el) {
+      el.open = false;
+    });
+  }
+
   function start() {
     document.documentElement.classList.add("js");
     showTarget();
     window.addEventListener("hashchange", showTarget);
     setUpCopyButtons();
     openDetailsForPrint();
+    foldFiltersOnPhones();
   }
 
   if (document.readyState === "loading") {

@@ -8,7 +8,7 @@ from tests.factories import (
     TreatyFactory,
 )
 from tests.scenarios import Growing
-from treaties.roles import EDITORS, REVIEWERS
+from treaties.roles import EDITORS, REVIEWERS, TRUSTED_EDITORS
 
 PASSWORD = "a-long-editorial-password-2024"
 PILLAR_SLUGS = ["prevention", "protection", "prosecution", "cooperation"]
@@ -23,7 +23,16 @@ def staff_user(django_user_model, username, group=None):
 
 @pytest.fixture
 def editor(db, django_user_model):
-    return staff_user(django_user_model, "editor", EDITORS)
+    """A trusted editor: an editor who may also publish directly, so that a save is public at
+    once (the tests of editing itself). An editor without that permission proposes instead:
+    ``proposing_editor``, and tests/review."""
+    return staff_user(django_user_model, "editor", TRUSTED_EDITORS)
+
+
+@pytest.fixture
+def proposing_editor(db, django_user_model):
+    """An editor (the Editors group): a save of published content is a proposal for review."""
+    return staff_user(django_user_model, "proposer", EDITORS)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.admin.conftest import staff_user
 from tests.admin.test_editing import provision_form_data, ratification_data
 from tests.factories import ParticipantFactory, ProvisionFactory, RatificationFactory
-from treaties.roles import EDITORS
+from treaties.roles import TRUSTED_EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def second_editor_client(django_user_model):
     client = Client()
-    client.force_login(staff_user(django_user_model, "editor-b", EDITORS))
+    client.force_login(staff_user(django_user_model, "editor-b", TRUSTED_EDITORS))
     return client
 
 

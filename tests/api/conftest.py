@@ -25,16 +25,30 @@ def reader(db):
     return user
 
 
+EDITING = [
+    f"{action}_{model}"
+    for action in ("add", "change", "delete")
+    for model in ("ratification", "statement", "provision")
+]
+
+
 @pytest.fixture
 def editor(db):
-    """An account with every add/change/delete permission on the editable models."""
+    """An account with every add/change/delete permission on the editable models and the
+    permission to publish directly: its writes are public at once (the tests of writing
+    itself). Without that permission a write is a proposal: ``proposing_editor``."""
     user = User.objects.create_user("editor", password="editor-password-1")
-    codenames = [
-        f"{action}_{model}"
-        for action in ("add", "change", "delete")
-        for model in ("ratification", "statement", "provision")
-    ]
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=[*EDITING, "publish_directly"])
+    )
+    return user
+
+
+@pytest.fixture
+def proposing_editor(db):
+    """The same permissions on the models, without the permission to publish directly."""
+    user = User.objects.create_user("proposer", password="proposer-password-1")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=EDITING))
     return user
 
 

@@ -51,6 +51,23 @@ def test_if_modified_since_gets_304_until_the_data_changes(client):
     assert client.get("/api/v1/ratifications/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
 
 
+def test_with_a_shared_cache_a_304_builds_no_queryset(client, shared_cache, monkeypatch):
+    """Nothing on the 304 path asks the view for its queryset (the permission check used to,
+    only to find its model): a conditional request costs the validators and nothing else."""
+    from treaties.api.views import RatificationViewSet
+
+    build_world(n=2)
+    first = client.get("/api/v1/ratifications/?treaty=alpha")
+    built = []
+    original = RatificationViewSet.get_queryset
+    monkeypatch.setattr(
+        RatificationViewSet, "get_queryset", lambda view: built.append(1) or original(view)
+    )
+    again = client.get("/api/v1/ratifications/?treaty=alpha", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert built == []
+
+
 @pytest.mark.parametrize(
     "change",
     [

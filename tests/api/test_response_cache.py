@@ -47,6 +47,23 @@ def test_with_a_shared_cache_a_repeated_request_runs_no_query(
     assert again.content == first.content
 
 
+def test_with_a_shared_cache_a_replay_costs_one_round_trip_to_the_cache(
+    client, shared_cache, monkeypatch
+):
+    """The data version and the kept response come in one request to the cache (Redis)."""
+    from tests.perf.test_caching import CountingCache
+
+    build_world(n=2)
+    first = client.get(LIST)
+    # With a read replica the router reads the version's age first (treatykb/routers.py).
+    monkeypatch.setattr("treatykb.routers.replica_configured", lambda: False)
+    counting = CountingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", counting)
+    again = client.get(LIST)
+    assert again.content == first.content
+    assert counting.calls == ["get_many"]
+
+
 def test_a_replayed_page_keeps_its_count_and_links(client):
     build_world(n=2)
     first = client.get(LIST)

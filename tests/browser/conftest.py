@@ -34,10 +34,14 @@ CHROMIUM_ARGS = [
 PASSWORD = "browser-test-password-42"
 # Where the site under test serves the admin (ADMIN_URL, "admin/" unless set), e.g. "/admin/".
 ADMIN = "/" + settings.ADMIN_URL
+# The accounts of the editorial roles: 'editor' publishes directly (a trusted editor),
+# 'proposer' proposes (an editor), 'reviewer' approves and rejects.
 CREATE_EDITOR = (
-    "from django.contrib.auth.models import Group, User; "
-    f"editor = User.objects.create_user('editor', password='{PASSWORD}', is_staff=True); "
-    "editor.groups.add(Group.objects.get(name='Editors'))"
+    "from django.contrib.auth.models import Group, User\n"
+    "for name, group in [('editor', 'Trusted editors'), ('proposer', 'Editors'), "
+    "('reviewer', 'Reviewers')]:\n"
+    f"    user = User.objects.create_user(name, password='{PASSWORD}', is_staff=True)\n"
+    "    user.groups.add(Group.objects.get(name=group))\n"
 )
 
 
@@ -57,8 +61,9 @@ def free_port():
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Base URL of a running Treaty KB with the full data set (and an admin account
-    ``admin`` / ``browser-test-password-42``, and an ``editor`` with the same password in the
-    Editors group)."""
+    ``admin`` / ``browser-test-password-42``, and with the same password an ``editor`` in the
+    Trusted editors group, a ``proposer`` in the Editors group and a ``reviewer`` in the
+    Reviewers group)."""
     database = tmp_path_factory.mktemp("site") / "site.sqlite3"
     env = {
         **os.environ,

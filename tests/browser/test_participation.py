@@ -65,5 +65,8 @@ def test_coe_members_not_party_to_the_palermo_protocol(page):
     ).click()
     expect(page).to_have_url(re.compile(r"membership=coe&not_party_to=palermo-protocol"))
     expect(page.get_by_role("status")).to_contain_text("0 participants match these filters")
+    expect(page.locator("#quick-answer")).to_contain_text(
+        "None: all 46 Council of Europe members are party to the Palermo Protocol"
+    )
     expect(page.locator("#id_membership")).to_have_value("coe")
     expect(page.locator("#id_not_party_to")).to_have_value("palermo-protocol")

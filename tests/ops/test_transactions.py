@@ -242,9 +242,13 @@ def test_the_data_loader_failing_midway_leaves_the_database_as_it_was():
 
 @pytest.fixture
 def api_editor():
+    """An account whose writes publish at once (the permission to publish directly): these
+    tests are about the published write's transaction; a proposal's is in tests/review."""
     user = User.objects.create_user("api-editor", password="an-editor-password-1")
     user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["change_ratification", "add_statement"])
+        *Permission.objects.filter(
+            codename__in=["change_ratification", "add_statement", "publish_directly"]
+        )
     )
     api = APIClient(HTTP_HOST="localhost")
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")

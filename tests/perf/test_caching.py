@@ -294,3 +294,43 @@ def test_an_edit_shows_at_once_on_every_page_that_shows_it(client, url):
     treaty.short_title = "UNTOC (renamed)"
     treaty.save()
     assert "UNTOC (renamed)" in client.get(url).content.decode()
+
+
+class CountingCache:
+    """The cache, counting the calls that go to it (each one a round trip to Redis)."""
+
+    def __init__(self, cache):
+        self.cache, self.calls = cache, []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.cache, name)
+        if name in ("get", "get_many", "set", "add", "set_many"):
+
+            def counted(*args, **kwargs):
+                self.calls.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+def test_a_cached_page_costs_one_round_trip_to_the_cache(client, treaty, monkeypatch):
+    client.get("/treaties/untoc/")
+    # With a read replica the router reads the version's age first (treatykb/routers.py).
+    monkeypatch.setattr("treatykb.routers.replica_configured", lambda: False)
+    counting = CountingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", counting)
+    assert client.get("/treaties/untoc/").status_code == 200
+    assert counting.calls == ["get_many"]
+
+
+def test_a_page_kept_before_an_edit_is_rebuilt_after_it_and_replaces_the_old_entry(
+    client, treaty
+):
+    assert "UNTOC" in client.get("/treaties/untoc/").content.decode()
+    key = caching.page_key("treaty", "http://testserver/treaties/untoc/")
+    assert caching.cache.get(key)[0] == caching.data_version()
+    treaty.short_title = "Organized Crime Convention"
+    treaty.save()
+    assert "Organized Crime Convention" in client.get("/treaties/untoc/").content.decode()
+    assert caching.cache.get(key)[0] == caching.data_version()

@@ -2,14 +2,16 @@
 articles listed, no corresponding provision (an editor's finding, credited), not known (the
 text is not in the knowledge base in full) or not reviewed."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
 
 from provisions.models import ConcordanceFinding, Topic
 from tests.factories import ProvisionFactory, TopicFactory, TreatyFactory
-from tests.queries import assert_flat
+from tests.queries import assert_flat, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +157,128 @@ def test_compare_query_count_does_not_grow_with_the_data(
         "/compare/?treaty=convention&treaty=protocol",
         django_assert_num_queries,
     )
+
+
+# -- by subject, and as CSV --------------------------------------------------------------------
+
+
+def test_one_subject_with_its_neighbours_and_the_way_back(client, concordance):
+    TopicFactory(slug="prevention", name="Prevention", position=3)
+    response = client.get("/compare/?subject=jurisdiction")
+    assert [row.slug for row in response.context["rows"]] == ["jurisdiction"]
+    page = response.content.decode()
+    assert "<title>Jurisdiction: Compare" in page
+    assert '<span class="compare-subject-title">Jurisdiction</span>' in page
+    assert 'rel="prev" href="?subject=definitions"' in page
+    assert 'rel="next" class="subject-nav__next" href="?subject=prevention"' in page
+    assert '(<a href="/compare/">all subjects</a>)' in page
+    assert '<option value="jurisdiction" selected>Jurisdiction</option>' in page
+    assert '<link rel="canonical" href="http://testserver/compare/?subject=jurisdiction">' in page
+
+
+def test_a_subject_with_no_article_of_the_instruments_is_listed_with_its_states(
+    client, concordance
+):
+    TopicFactory(slug="prevention", name="Prevention", position=3)
+    response = client.get("/compare/?subject=prevention")
+    assert response.context["rows"] == []
+    assert [t.slug for t in response.context["hidden_topics"]] == ["prevention"]
+    assert "<strong>Prevention</strong>: The Convention: not reviewed" in (
+        response.content.decode()
+    )
+
+
+def test_a_subject_keeps_the_instruments_chosen(client, concordance):
+    page = client.get(
+        "/compare/?treaty=protocol&treaty=convention&subject=definitions"
+    ).content.decode()
+    assert '(<a href="/compare/?treaty=convention&amp;treaty=protocol&amp;">all subjects</a>)' in (
+        page
+    )
+    assert (
+        'href="/compare.csv?treaty=convention&amp;treaty=protocol&amp;subject=definitions"' in page
+    )
+
+
+def test_an_unknown_subject_is_explained_and_every_subject_shown(client, concordance):
+    response = client.get("/compare/?subject=<atlantis>")
+    assert response.status_code == 200
+    assert "There is no subject &#x27;&lt;atlantis&gt;&#x27; in the concordance" in (
+        response.content.decode()
+    )
+    assert [row.slug for row in response.context["rows"]] == ["definitions", "jurisdiction"]
+
+
+def test_every_subject_links_to_its_own_view_and_its_neighbours_rows(client, concordance):
+    page = client.get("/compare/").content.decode()
+    assert '<a href="?subject=definitions">Definitions</a>' in page
+    row = page[page.index('<tr id="definitions">') :]
+    row = row[: row.index("</tr>")]
+    assert '<a href="#jurisdiction">next subject' in row and "previous subject" not in row
+
+
+def read_csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_concordance_as_csv_has_every_subject_and_cell_state(client, concordance, protocol):
+    TopicFactory(slug="prevention", name="Prevention", position=3)
+    ConcordanceFinding.objects.create(
+        topic=concordance[1],
+        treaty=protocol,
+        by="An editor",
+        recorded_on=datetime.date(2026, 12, 1),
+    )
+    response = client.get("/compare.csv")
+    assert response.status_code == 200
+    assert (
+        'filename="treatykb-compare-convention-protocol-regional.csv"'
+        in (response["Content-Disposition"])
+    )
+    rows = read_csv(response)
+    assert list(rows[0])[:6] == [
+        "subject",
+        "subject_name",
+        "convention_state",
+        "convention_provisions",
+        "convention_finding_by",
+        "convention_finding_recorded_on",
+    ]
+    by_subject = {row["subject"]: row for row in rows}
+    assert list(by_subject) == ["definitions", "jurisdiction", "prevention"]
+    assert by_subject["definitions"]["protocol_state"] == "listed"
+    assert by_subject["definitions"]["protocol_provisions"] == "protocol/3"
+    assert by_subject["jurisdiction"]["protocol_state"] == "no_provision"
+    assert by_subject["jurisdiction"]["protocol_finding_by"] == "An editor"
+    assert by_subject["jurisdiction"]["protocol_finding_recorded_on"] == "2026-12-01"
+    assert by_subject["jurisdiction"]["regional_state"] == "text_not_available"
+    assert by_subject["prevention"]["convention_state"] == "not_reviewed"
+    assert by_subject["prevention"]["convention_provisions"] == ""
+
+
+def test_the_csv_of_one_subject_and_chosen_instruments(client, concordance):
+    response = client.get("/compare.csv?treaty=convention&treaty=protocol&subject=jurisdiction")
+    (row,) = read_csv(response)
+    assert row["subject"] == "jurisdiction" and "regional_state" not in row
+    assert row["convention_provisions"] == "convention/15"
+    assert row["protocol_state"] == "not_reviewed"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [("subject=atlantis", "no subject 'atlantis'"), ("treaty=atlantis", "no instrument")],
+)
+def test_the_csv_with_a_bad_parameter_is_a_400_naming_it(client, concordance, query, message):
+    response = client.get(f"/compare.csv?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/compare/?subject={slug}", "/compare.csv", "/compare/"])
+def test_subject_view_and_csv_query_counts_do_not_grow_with_the_data(client, grow, regional, path):
+    grow(3)
+    url = path.format(slug=Topic.objects.order_by("position", "slug").first().slug)
+    small = count_queries(client, url)
+    grow(6)
+    assert count_queries(client, url) == small
+    assert client.get(url).status_code == 200

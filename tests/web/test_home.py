@@ -36,6 +36,9 @@ def test_home_counts_provisions_per_pillar_and_treaty(client, pillars, conventio
     assert 'href="/pillars/protection/"' in page
     assert '/treaties/convention/?pillar=protection#contents">3<' in page
     assert '/treaties/protocol/?pillar=protection#contents">1<' in page
+    # Counted in words for screen readers, singular for one.
+    assert '3<span class="visually-hidden"> articles of The Convention tagged' in page
+    assert '1<span class="visually-hidden"> article of The Protocol tagged' in page
 
 
 def test_home_lists_the_latest_consents_newest_first_and_leaves_out_undated_ones(

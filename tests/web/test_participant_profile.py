@@ -55,6 +55,55 @@ def test_withdrawal_appears_in_the_timeline(client):
     assert response.context["entries"][-1].status == "withdrawn"
 
 
+def test_an_undated_consent_comes_before_the_entry_into_force_it_led_to(client):
+    record = RatificationFactory(
+        signature_on=None,
+        consent_kind="ratification",
+        consent_on=None,
+        entry_into_force_on=datetime.date(2017, 7, 1),
+        entry_into_force_basis="stated",
+    )
+    later = RatificationFactory(
+        participant=record.participant, consent_on=datetime.date(2019, 1, 1)
+    )
+    events = client.get(record.participant.get_absolute_url()).context["events"]
+    mine = [(e.date, e.text) for e in events if e.treaty == record.treaty]
+    assert mine == [
+        (None, "Ratification (consent to be bound)"),
+        (datetime.date(2017, 7, 1), "Entry into force"),
+    ]
+    # ... and in the whole timeline, just before that entry into force, still undated.
+    index = [e.text for e in events].index("Entry into force")
+    assert events[index - 1].date is None and events[index - 1].treaty == record.treaty
+    assert events[-1].treaty == later.treaty
+
+
+def test_actions_on_the_same_day_follow_the_order_they_happen_in(client):
+    day = datetime.date(2004, 5, 5)
+    record = RatificationFactory(
+        signature_on=day, consent_kind="ratification", consent_on=day, entry_into_force_on=day
+    )
+    StatementFactory(ratification=record, made_on=day, occasion="ratification")
+    StatementFactory(ratification=record, made_on=day, occasion="signature")
+    events = client.get(record.participant.get_absolute_url()).context["events"]
+    assert [e.kind for e in events] == [
+        "signature",
+        "statement_on_signature",
+        "consent",
+        "statement_after_consent",
+        "entry_into_force",
+    ]
+
+
+def test_each_timeline_line_holds_its_date_and_its_action(client):
+    record = RatificationFactory(signature_on=datetime.date(2001, 2, 3))
+    html = client.get(record.participant.get_absolute_url()).content.decode()
+    assert (
+        f'<span class="timeline__event"><a href="#{record.treaty.slug}">'
+        f"{record.treaty.short_title}</a>: Signature</span></li>"
+    ) in html
+
+
 def test_the_profile_makes_as_many_queries_with_3n_statements_as_with_n(client):
     participant = ParticipantFactory(code="NL")
     treaties = [TreatyFactory(slug=f"t{i}") for i in range(3)]
@@ -94,6 +143,15 @@ class TestOnTheShippedData:
         html = client.get("/countries/DZ/").content.decode()
         assert "does not consider itself bound by the provisions of article 15" in html
         assert 'href="/treaties/palermo-protocol/articles/15/"' in html
+
+    def test_czechia_ratified_cets_197_before_it_entered_into_force(self, client):
+        # The shipped data gives no date for Czechia's ratification of CETS 197 (a news report
+        # only); the timeline does not invent one but places it before the entry into force.
+        events = client.get("/countries/CZ/").context["events"]
+        coe = [(e.kind, e.date) for e in events if e.treaty.slug == "coe-convention"]
+        assert ("consent", None) in coe
+        kinds = [kind for kind, _ in coe]
+        assert kinds.index("consent") < kinds.index("entry_into_force")
 
     def test_the_timeline_is_in_date_order(self, client):
         events = client.get("/countries/DE/").context["events"]

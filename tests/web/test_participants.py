@@ -58,6 +58,24 @@ def test_party_to_uses_the_derived_status(client):
     assert [p.name for p in response.context["rows"]] == ["Bound"]
 
 
+def test_the_filters_offer_other_treaties_only_in_a_larger_collection(client):
+    core = [TreatyFactory(slug=f"core-{i}", core=True) for i in range(2)]
+    html = client.get("/countries/").content.decode()
+    assert "Other treaties" not in html and "at most" not in html
+    TreatyFactory(slug="another", core=False)
+    html = client.get("/countries/").content.decode()
+    assert '<label for="filter-treaties">Other treaties</label>' in html
+    assert "at most 12" in html
+    assert all(f'value="{t.slug}"' in html for t in core)
+
+
+def test_the_filters_say_how_many_are_applied_and_stay_open_for_them(client):
+    html = client.get("/countries/?membership=coe&region=Europe&page=1").content.decode()
+    assert "<summary>Filters <small>(2 applied)</small></summary>" in html
+    assert "data-fold-on-phone" not in html
+    assert "data-fold-on-phone" in client.get("/countries/").content.decode()
+
+
 def test_the_list_makes_as_many_queries_with_3n_participants_as_with_n(client):
     build_participation(8)
     small = count_queries(client, "/countries/?membership=coe")
@@ -91,9 +109,47 @@ class TestOnTheShippedData:
     def test_coe_members_not_party_to_the_palermo_protocol_is_one_url(self, client):
         response = client.get("/countries/?membership=coe&not_party_to=palermo-protocol")
         assert response.status_code == 200
-        # Every member of the Council of Europe is party to the Protocol today.
+        # Every member of the Council of Europe is party to the Protocol today: the page
+        # answers the question instead of reporting an empty list.
         assert response.context["paginator"].count == 0
-        assert "0 participants match these filters" in response.content.decode()
+        html = response.content.decode()
+        assert "None: all 46 Council of Europe members are party to the Palermo Protocol" in html
+        assert 'href="?membership=coe&amp;party_to=palermo-protocol">list them</a>' in html
+        assert "No participant matches these filters" not in html
+
+    @pytest.mark.parametrize(
+        "query, answer",
+        [
+            ("membership=coe&not_party_to=palermo-protocol", "(none: all 46 are party)"),
+            ("membership=coe&not_party_to=coe-convention", "(none: all 46 are party)"),
+            ("membership=eu&not_party_to=palermo-protocol", "(none: all 27 are party)"),
+            ("membership=asean&not_party_to=asean-actip", "(none: all 10 are party)"),
+            ("party_to=untoc&not_party_to=palermo-protocol", "(12)"),
+            ("signatory_to=palermo-protocol", "(2)"),
+            ("region=Africa&not_party_to=palermo-protocol", "(4)"),
+            ("region=Asia&party_to=untoc", "(47)"),
+        ],
+    )
+    def test_every_quick_question_shows_its_answer(self, client, query, answer):
+        response = client.get("/countries/")
+        (item,) = [q for q in response.context["quick_questions"] if q.query == query]
+        assert f'{item.question} <small class="quick-questions__answer">{answer}</small>' in (
+            response.content.decode()
+        )
+        # The count shown is the list the question links to.
+        listed = client.get(f"/countries/?{query}").context["paginator"].count
+        assert item.count == listed
+
+    def test_a_question_with_an_answer_counts_it_against_those_asked_about(self, client):
+        html = client.get("/countries/?region=Africa&not_party_to=palermo-protocol").content
+        text = " ".join(html.decode().split())
+        assert "<strong>4</strong> of the 54 participants in Africa are not party to the " in text
+        assert "the other 50 are party" in text
+
+    def test_the_filters_offer_no_other_treaties_when_there_are_none(self, client):
+        html = client.get("/countries/").content.decode()
+        assert "Other treaties" not in html and "at most 12" not in html
+        assert 'name="treaty" value="coe-convention"' in html
 
     def test_the_same_question_at_a_past_date_finds_the_members_not_yet_party(self, client):
         response = client.get(

@@ -46,7 +46,8 @@ def test_the_palermo_citation_reads_as_expected(client):
     assert (
         'data-citation="Protocol to Prevent, Suppress and Punish Trafficking in Persons, '
         "Especially Women and Children, supplementing the United Nations Convention against "
-        'Transnational Organized Crime, art. 6(3)"'
+        "Transnational Organized Crime (adopted 15 November 2000, entered into force "
+        '25 December 2003), United Nations, Treaty Series, vol. 2237, p. 319, art. 6(3)"'
     ) in page
 
 
@@ -66,11 +67,28 @@ def test_actip_gaps_are_shown_as_gaps(client):
 
 def test_statements_on_a_real_article_are_counted_as_texts_not_as_every_statement(client):
     page = client.get("/treaties/untoc/articles/35/").content.decode()
-    assert "Texts in the knowledge base name this article for <strong>2</strong>" in page
+    assert (
+        "Texts in the knowledge base name this article in <strong>2</strong> statements by "
+        "<strong>2</strong> participants"
+    ) in page
     assert "not necessarily every statement made" in page
     assert "Algeria" in page
     known = page[page.index('id="statement-coverage"') :]
     assert "For <strong>187</strong> nothing is known" in known
+
+
+def test_the_protocol_art_15_lists_each_statement_once(client):
+    response = client.get("/treaties/palermo-protocol/articles/15/")
+    rows = response.context["statement_rows"]
+    assert len(rows) == len({s.pk for s in rows}) == 34
+    names = [s.ratification.participant.name for s in rows]
+    # Two participants made two statements each: upon signature and upon ratification.
+    assert {n for n in names if names.count(n) > 1} == {"El Salvador", "Saudi Arabia"}
+    for name in ("El Salvador", "Saudi Arabia"):
+        occasions = sorted(s.occasion for s in rows if s.ratification.participant.name == name)
+        assert occasions == ["ratification", "signature"]
+    page = " ".join(response.content.decode().split())
+    assert "El Salvador made 2 on this article, on different occasions (upon signature; " in page
 
 
 def test_compare_shows_every_concordance_topic(client):

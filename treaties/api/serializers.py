@@ -358,6 +358,7 @@ class RatificationSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "source_kind",
             "source_as_at",
             "via_url",
+            "depositary_confirmed_as_at",
             "note",
             "created_at",
             "modified_at",

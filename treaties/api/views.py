@@ -17,6 +17,7 @@ from common.api.views import (
     FORMAT_PARAMETER,
     ApiViewSetMixin,
     AtomicWritesMixin,
+    write_responses,
 )
 from treaties import columns
 from treaties.filters import (
@@ -139,11 +140,22 @@ RECORD_PARAMETERS = [
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    create=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses=write_responses(RatificationSerializer, 201)
+    ),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
-    update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
-    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
-    destroy=extend_schema(parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS]),
+    update=extend_schema(
+        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
+        responses=write_responses(RatificationSerializer, 200),
+    ),
+    partial_update=extend_schema(
+        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
+        responses=write_responses(RatificationSerializer, 200),
+    ),
+    destroy=extend_schema(
+        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
+        responses=write_responses(RatificationSerializer, 204),
+    ),
 )
 class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """One row per treaty and participant: signature, kind and date of consent, entry into force
@@ -189,11 +201,22 @@ STATEMENT_ID = OpenApiParameter(
 
 @extend_schema_view(
     list=extend_schema(parameters=[FORMAT_PARAMETER]),
-    create=extend_schema(parameters=[FORMAT_PARAMETER]),
+    create=extend_schema(
+        parameters=[FORMAT_PARAMETER], responses=write_responses(StatementSerializer, 201)
+    ),
     retrieve=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
-    update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
-    partial_update=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
-    destroy=extend_schema(parameters=[FORMAT_PARAMETER, STATEMENT_ID]),
+    update=extend_schema(
+        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
+        responses=write_responses(StatementSerializer, 200),
+    ),
+    partial_update=extend_schema(
+        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
+        responses=write_responses(StatementSerializer, 200),
+    ),
+    destroy=extend_schema(
+        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
+        responses=write_responses(StatementSerializer, 204),
+    ),
 )
 class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """Reservations, declarations, objections and notifications, each attached to a
