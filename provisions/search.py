@@ -16,19 +16,23 @@ databases:
    ``english`` configuration uses ("trafficked" and "trafficking" are "traffick"); words with
    digits stay as they are.
 
-PostgreSQL keeps the terms in a stored generated column, ``provisions_provision.search_vector``
-(``setweight(to_tsvector('english', treatykb_search_text(heading)), 'A') || ... text ... 'B'``),
-with a GIN index: any write of a heading or a text, by whatever path, recomputes it. SQLite keeps
-them in an FTS5 table, ``provisions_search`` (rowid = the article's id), written by triggers on
-the article table that call this module's Python functions (registered on every connection,
-``register_functions``): the loader, the admin, the API, restores (a copy of the whole file) and
-bulk ``update()``\\s are all in step at once. The triggers need those functions: an edit made
-outside Django (the ``sqlite3`` shell) fails instead of leaving the index behind.
+An article is indexed as its heading, then the names of the concordance subjects (topics) it is
+listed under, then its text. PostgreSQL keeps the terms in a ``tsvector`` column,
+``provisions_provision.search_vector`` (``setweight(to_tsvector('english',
+treatykb_search_text(heading)), 'A') || ... subjects 'C' || ... text 'B'``), with a GIN index,
+written by triggers on the article, topic and topic-article tables. SQLite keeps them in an FTS5
+table, ``provisions_search`` (rowid = the article's id), written by triggers on the same tables
+that call this module's Python functions (registered on every connection,
+``register_functions``). Either way the loader, the admin, the API, restored versions, restored
+backups and bulk ``update()`` calls are in step at once. SQLite's triggers need those functions: an
+edit made outside Django (the ``sqlite3`` shell) fails instead of leaving the index behind.
+``ensure`` (run by the migration and after every ``migrate``) rebuilds the index when its
+fingerprint (the tables, the SQL, the stemmer's version) changed or SQLite lost its triggers.
 
 A match needs every word (and every phrase, in order) of the query, and none of the words after
 a ``-``. Matches are ranked the same way on both databases (``score``): 100 for each time a
-query term occurs in the heading, plus the times they occur in the text (at most 99), then in
-treaty and article order.
+query term occurs in the heading, 10 in a subject's name, 1 in the text (at most 99), then in
+treaty and article order. Snippets mark the words whose terms are searched (``marks``).
 """
 
 import hashlib
