@@ -297,8 +297,6 @@ def generate(fixtures_dir, scale, seed=1, allow_mixed=False, replace=False, prog
         build_ratifications(rng, shape, scale, treaties, participants, provisions_by_treaty, result)
         say(f"{result.ratifications} ratification records, {result.statements} statements")
 
-        say("filling the full-text search vectors")
-        Provision.objects.filter(treaty__slug__startswith=SLUG_PREFIX).update_search_vectors()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

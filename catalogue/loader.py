@@ -542,7 +542,6 @@ class Loader:
         participants = self.load_participants()
         ratifications = self.load_ratifications(treaties, participants)
         self.load_statements(ratifications, provisions)
-        Provision.objects.update_search_vectors()
         self.memory.save()
         self.report.kept = self.memory.kept
         self.report.decisions = self.memory.decisions

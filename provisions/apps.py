@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 from common import caching, tracking
+
+from . import search
 
 
 class ProvisionsConfig(AppConfig):
@@ -23,3 +27,7 @@ class ProvisionsConfig(AppConfig):
         tracking.track_parent(provision, "treaty")
         tracking.track_shown(provision, ["number", "heading", "treaty"], "related", "statements")
         tracking.track_shown(provision, ["treaty"], "pillars")
+        # The full-text index (provisions/search.py): SQLite's triggers call Python functions
+        # registered on every connection, and come back after a migration rebuilt the table.
+        connection_created.connect(search.register_functions)
+        post_migrate.connect(search.after_migrate, sender=self)

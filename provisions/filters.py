@@ -18,6 +18,9 @@ from treaties.filters import (
 
 from .models import Pillar, Provision
 
+# A search ranks at most this many matches: the core instruments' first, then in treaty order.
+SEARCH_CANDIDATES = 200
+
 
 class PillarSlugsField(forms.ModelMultipleChoiceField):
     widget = AnyOfSelectMultiple
@@ -97,15 +100,17 @@ class ProvisionFilterSet(django_filters.FilterSet):
         field_name="modified_at", lookup_expr="gte", help_text=MODIFIED_SINCE_HELP
     )
 
-    # Rank at most this many matches of ``q`` (``ProvisionQuerySet.search``); None ranks all.
-    search_candidates = None
+    # Rank at most this many matches of ``q`` (``ProvisionQuerySet.search``), the others
+    # following unranked (``search_rest``) or left out; None ranks all.
+    search_candidates = SEARCH_CANDIDATES
+    search_rest = True
 
     class Meta:
         model = Provision
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value, candidates=self.search_candidates)
+        return queryset.search(value, candidates=self.search_candidates, rest=self.search_rest)
 
     def filter_related_to(self, queryset, name, provision):
         return queryset.filter(pk__in=provision.related.values("pk"))

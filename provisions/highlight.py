@@ -1,54 +1,55 @@
-"""Highlighted search snippets that are safe to put in a page.
+"""Highlighted search snippets that are safe to put in a page, the same on every database.
 
-PostgreSQL builds the snippet (``ts_headline``) around the matched words; it is asked to mark
-them with two private-use characters (``START``/``STOP``) that never occur in treaty text, so
-the whole snippet can be HTML-escaped here and only then given its ``<mark>`` tags. Other
-databases get an equivalent snippet built in Python (``excerpt_with_highlights``).
+A word is marked when one of its search terms is among the query's (``search.marks``: "labor"
+marks "labour", "non-punishment" marks "Non-punishment"); the text is HTML-escaped piece by
+piece, and only the ``<mark>`` tags added here are markup.
 """
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-START = "\ue000"
-STOP = "\ue001"
+from .search import marks, word_terms
 
 
-def safe_headline(headline):
-    """A ``ts_headline`` result (marked with START/STOP) as escaped HTML with <mark>s."""
-    if not headline:
-        return ""
-    html = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
-    # Balance the tags even if a marker character was somehow in the source text.
-    if html.count("<mark>") != html.count("</mark>"):
-        html = escape(headline.replace(START, "").replace(STOP, ""))
-    return mark_safe(html)
-
-
-def excerpt_with_highlights(text, words, size=40, whole=False):
-    """About ``size`` words of ``text`` around the first of ``words`` it contains, escaped,
-    with every word that contains a search word wrapped in <mark> (``whole``: all the text)."""
+def excerpt_with_highlights(text, query_terms, size=40, whole=False):
+    """About ``size`` words of ``text`` where the most of ``query_terms`` occur (the first such
+    place), escaped, with every matching word wrapped in <mark> (``whole``: all the text)."""
     text = re.sub(r"\s+", " ", text or "").strip()
     if not text:
         return ""
-    if not words:
-        return escape(text) if whole else escape(truncate(text.split(" "), 0, size))
-    pattern = re.compile(
-        r"\w*(?:" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE
-    )
     if not whole:
         tokens = text.split(" ")
-        first = next((i for i, token in enumerate(tokens) if pattern.search(token)), 0)
-        start = max(0, first - size // 3)
-        text = truncate(tokens, start, size)
+        text = truncate(tokens, best_start(text, tokens, query_terms, size), size)
     pieces, position = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[position : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
+    for begin, end in marks(text, query_terms):
+        pieces.append(escape(text[position:begin]))
+        pieces.append(f"<mark>{escape(text[begin:end])}</mark>")
+        position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))
+
+
+def best_start(text, tokens, query_terms, size):
+    """The first word of the window of ``size`` words that holds the most different query
+    terms, then the most matches, starting a few words before a match."""
+    starts = list(accumulate((len(token) + 1 for token in tokens[:-1]), initial=0))
+    wanted = set(query_terms)
+    hits = [
+        (bisect_right(starts, begin) - 1, wanted.intersection(word_terms(text[begin:end])))
+        for begin, end in marks(text, query_terms)
+    ]
+    best, best_key = 0, (-1, -1)
+    for index, _found in hits:
+        start = max(0, index - size // 3)
+        inside = [found for position, found in hits if start <= position < start + size]
+        key = (len(set().union(*inside)), len(inside))
+        if key > best_key:
+            best, best_key = start, key
+    return best
 
 
 def truncate(tokens, start, size):

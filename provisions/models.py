@@ -4,24 +4,18 @@ links corresponding articles across the instruments."""
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
 from django.core.exceptions import ValidationError
-from django.db import connection, models, router, transaction
+from django.db import models
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.caching import cached_aggregate
 from common.history import TrackedHistory
 from treaties.models import Treaty
 
-SEARCH_CONFIG = "english"
+from . import search as fulltext
 
 
 class Pillar(models.Model):
@@ -363,84 +357,107 @@ class ProvisionQuerySet(models.QuerySet):
         number = " ".join(match["number"].split())
         return self.filter(treaty__in=treaties, number__iexact=number)
 
-    def search(self, query, candidates=None):
-        """Ranked full-text search over heading and text, best first.
+    def search(self, query, candidates=None, rest=False):
+        """Ranked full-text search over heading and text, best first (``provisions/search.py``):
+        the same matches in the same order on SQLite (its FTS5 table) and PostgreSQL (the
+        stored tsvector and its GIN index). ``query`` is text as typed or a parsed
+        ``search.Query``. Each match is annotated with its ``rank`` and ``search_terms`` (the
+        query's terms, for highlighting).
 
-        PostgreSQL: websearch syntax over an indexed tsvector (``search_vector``), ranked with
-        ``ts_rank`` and a heading weight. With ``candidates``, only that many matches are
-        ranked: the core instruments' first, then in treaty and article order (found through
-        the GIN index without reading any vector; one query, run at once). Ranking reads the
-        vector of every match it ranks, so a common word in a large collection (7,000 matches)
-        costs half a second ranked in full and a few milliseconds within 200 candidates. With
-        ``headline`` (a snippet of the text) and
-        ``heading_headline`` (the whole heading) marking the matched words with
-        ``highlight.START``/``highlight.STOP``: turn them into HTML with
-        ``highlight.safe_headline``, which escapes the rest.
-        Other databases: every word must occur in the heading or text; ranked by heading hits
-        first; no headline (see ``highlight.excerpt_with_highlights``).
-        """
-        from .highlight import START, STOP
-
-        query = (query or "").strip()
-        if not query:
+        With ``candidates``, only that many matches are ranked: the core instruments' first,
+        then in treaty and article order (found through the index in one query, run at once,
+        without ranking); ranking reads every match it ranks, so a common word in a large
+        collection costs the same as in a small one. With ``rest`` too, the other matches follow
+        the ranked ones, unranked (``rank`` None), in treaty and article order: every match is
+        listed and counted."""
+        parsed = query if isinstance(query, fulltext.Query) else fulltext.parse(query)
+        if not parsed:
             return self.none()
+        matches = self.filter(pk__in=SearchMatch(parsed))
+        rank = SearchScore(parsed.positive_terms)
+        if candidates:
+            first = matches.order_by("-treaty__core", "treaty__position", "sort_key")
+            ids = list(first.values_list("pk", flat=True)[: candidates + 1])
+            if len(ids) <= candidates:
+                matches = self.filter(pk__in=ids)  # every match is ranked
+            elif rest:
+                rank = models.Case(models.When(pk__in=ids[:candidates], then=rank), default=None)
+            else:
+                matches = self.filter(pk__in=ids[:candidates])
+        return matches.annotate(
+            rank=rank, search_terms=Value(" ".join(parsed.positive_terms))
+        ).order_by(F("rank").desc(nulls_last=True), "treaty__position", "sort_key")
+
+    def search_vocabulary(self):
+        """The words of the core instruments' headings and texts with how often they occur
+        (``search.vocabulary``), kept for the data version: what a search with no match
+        suggests from. The core instruments' only, so its cost does not grow with the
+        collection."""
+
+        def build():
+            rows = self.filter(treaty__core=True).values_list("heading", "text")
+            return fulltext.vocabulary(part for row in rows for part in row)
+
+        return cached_aggregate("search-vocabulary", build)
+
+    def search_counts_by_treaty(self, query):
+        """How many articles of each treaty match ``query`` (any filter left out): {treaty id:
+        count}, in one query."""
+        parsed = query if isinstance(query, fulltext.Query) else fulltext.parse(query)
+        if not parsed:
+            return {}
+        rows = (
+            self.filter(pk__in=SearchMatch(parsed))
+            .order_by()
+            .values("treaty")
+            .annotate(n=Count("pk"))
+        )
+        return {row["treaty"]: row["n"] for row in rows}
+
+
+class SearchMatch(models.Expression):
+    """The ids of the articles that match a parsed query, through the database's index."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, parsed):
+        super().__init__()
+        self.tsquery, self.fts5 = parsed.tsquery(), parsed.fts5()
+
+    def as_sql(self, compiler, connection):
         if connection.vendor == "postgresql":
-            search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            matches = self.filter(search_vector=search_query)
-            if candidates:
-                first = matches.order_by("-treaty__core", "treaty__position", "sort_key")
-                ids = list(first.values_list("pk", flat=True)[:candidates])
-                matches = self.filter(pk__in=ids)
-            return matches.annotate(
-                rank=SearchRank(F("search_vector"), search_query),
-                headline=SearchHeadline(
-                    "text",
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                ),
-                heading_headline=SearchHeadline(
-                    "heading",
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    highlight_all=True,
-                ),
-            ).order_by("-rank", "treaty__position", "sort_key")
-        words = search_words(query)
-        if not words:
-            return self.none()
-        matches = Q()
-        heading_hits = Value(0)
-        for word in words:
-            matches &= Q(heading__icontains=word) | Q(text__icontains=word)
-            heading_hits = heading_hits + models.Case(
-                models.When(heading__icontains=word, then=Value(1)),
-                default=Value(0),
+            return (
+                f"(SELECT id FROM {fulltext.TABLE} WHERE search_vector @@ CAST(%s AS tsquery))",
+                [self.tsquery],
             )
         return (
-            self.filter(matches)
-            .annotate(rank=models.ExpressionWrapper(heading_hits, models.FloatField()))
-            .order_by("-rank", "treaty__position", "sort_key")
-        )
-
-    def update_search_vectors(self):
-        """Refresh the stored tsvector (PostgreSQL only; a no-op elsewhere)."""
-        if connection.vendor != "postgresql":
-            return 0
-        return self.update(
-            search_vector=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("text", weight="B", config=SEARCH_CONFIG)
+            f"(SELECT rowid FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} MATCH %s)",
+            [self.fts5],
         )
 
 
-def search_words(query):
-    return [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:10]
+class SearchScore(models.Func):
+    """A match's rank (``search.score``), read from the database's index entry of the row."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, terms):
+        self.terms = tuple(terms)
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return (
+                "(SELECT treatykb_search_score(s.search_vector, %s) "
+                f"FROM {fulltext.TABLE} s WHERE s.id = {pk_sql})",
+                [list(self.terms), *pk_params],
+            )
+        return (
+            "(SELECT treatykb_search_score(s.heading, s.topics, s.document, %s) "
+            f"FROM {fulltext.FTS_TABLE} s WHERE s.rowid = {pk_sql})",
+            [" ".join(self.terms), *pk_params],
+        )
 
 
 class Provision(models.Model):
@@ -488,13 +505,10 @@ class Provision(models.Model):
         symmetrical=True,
         help_text="Corresponding articles in the other instruments (the concordance).",
     )
-    search_vector = SearchVectorField(
-        null=True, editable=False, help_text="Full-text index (PostgreSQL only)."
-    )
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = ProvisionQuerySet.as_manager()
-    history = TrackedHistory(m2m_fields=["pillars", "related"], excluded_fields=["search_vector"])
+    history = TrackedHistory(m2m_fields=["pillars", "related"])
 
     class Meta:
         ordering = ["treaty__position", "sort_key"]
@@ -553,13 +567,10 @@ class Provision(models.Model):
             )
 
     def save(self, *args, **kwargs):
-        """Saves the row and its search vector together: the data version moves when the
-        transaction commits (treaties/caching.py), so no search is cached from the old
-        vector under the new version."""
+        """Saves the row; the database's triggers write its full-text index entry in the same
+        statement (provisions/search.py)."""
         self.sort_key = article_sort_key(self.number)
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Provision)):
-            super().save(*args, **kwargs)
-            Provision.objects.filter(pk=self.pk).update_search_vectors()
+        super().save(*args, **kwargs)
 
 
 def division_anchor(division):

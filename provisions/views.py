@@ -1,7 +1,6 @@
 """Reading pages for provisions: the pillars, the side-by-side comparison and search."""
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
@@ -14,21 +13,21 @@ from treaties import columns as treaty_columns
 from treaties.currency import statement_coverage
 from treaties.models import Statement, StatementKind, Treaty
 
-from . import citations
+from . import citations, search
 from .compare import Comparison
 from .filters import ProvisionFilterSet
-from .highlight import excerpt_with_highlights, safe_headline
+from .highlight import excerpt_with_highlights
 from .models import (
     Pillar,
     Provision,
+    Topic,
     division_anchor,
-    search_words,
 )
 from .pillars import ordered_pillars, pillar_table
 from .statements import StatementTable
 
 MAX_QUERY_LENGTH = 200
-# The search page ranks at most this many matches (PostgreSQL): the core instruments' first.
+# The search page ranks at most this many matches (the core instruments' first) and lists no more.
 SEARCH_CANDIDATES = 200
 
 
@@ -188,15 +187,12 @@ class SearchView(ListView):
             query = query[:MAX_QUERY_LENGTH]
         params["q"] = query
         self.query = query
-        base = (
-            Provision.objects.select_related("treaty")
-            .prefetch_related(ordered_pillars())
-            .defer("search_vector")
+        base = Provision.objects.select_related("treaty").prefetch_related(
+            ordered_pillars(), Prefetch("topics", queryset=Topic.objects.order_by("position"))
         )
         self.filterset = ProvisionFilterSet(params, queryset=base)
-        self.filterset.search_candidates = (
-            SEARCH_CANDIDATES if connection.vendor == "postgresql" else None
-        )
+        self.filterset.search_candidates = SEARCH_CANDIDATES
+        self.filterset.search_rest = False
         self.messages += filter_errors(self.filterset)
         self.filterset.is_valid()  # cleans the form: invalid filters are left out, not fatal
         cleaned = self.filterset.form.cleaned_data
@@ -215,6 +211,21 @@ class SearchView(ListView):
         chosen = (self.filterset.form.cleaned_data or {}).get("treaty") or []
         return [*featured, *(treaty for treaty in chosen if treaty not in featured)]
 
+    def no_hit_help(self, parsed):
+        """What to try when nothing matches: the nearest words of the texts for each word of
+        the query that no text has, and the instruments with matches when filters are set."""
+        cleaned = self.filterset.form.cleaned_data or {}
+        elsewhere = []
+        if parsed and (cleaned.get("treaty") or cleaned.get("pillar")):
+            counts = Provision.objects.search_counts_by_treaty(parsed)
+            treaties = Treaty.objects.filter(pk__in=counts).core_first()
+            elsewhere = [(treaty, counts[treaty.pk]) for treaty in treaties]
+        return {
+            "suggestions": search.suggestions(self.query, Provision.objects.search_vocabulary()),
+            "elsewhere": elsewhere,
+            "query_unmatched": not parsed,
+        }
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -222,21 +233,23 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        words = search_words(self.query)
+        parsed = search.parse(self.query)
+        query_terms = parsed.positive_terms
         results = list(context["results"])
         for provision in results:
-            headline = getattr(provision, "headline", None)
-            if headline is not None:
-                provision.snippet = safe_headline(headline)
-                provision.heading_snippet = safe_headline(
-                    getattr(provision, "heading_headline", None) or provision.heading
-                )
-            else:
-                provision.snippet = excerpt_with_highlights(provision.text, words)
-                provision.heading_snippet = excerpt_with_highlights(
-                    provision.heading, words, whole=True
-                )
+            provision.snippet = excerpt_with_highlights(provision.text, query_terms)
+            provision.heading_snippet = excerpt_with_highlights(
+                provision.heading, query_terms, whole=True
+            )
+            # Found through the subject it is listed under: say which.
+            provision.topic_snippets = [
+                excerpt_with_highlights(topic.name, query_terms, whole=True)
+                for topic in provision.topics.all()
+                if search.marks(topic.name, query_terms)
+            ]
         page = context["page_obj"]
+        if self.query and not results:
+            context.update(self.no_hit_help(parsed))
         context.update(
             results=results,
             query=self.query,

@@ -56,8 +56,10 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,
     pillars and related articles in the other instruments. Identified by
     ``<treaty-slug>/<number>``. Listed in treaty and article order; with ``q`` (the same search
-    as the site's, every match ranked), best match first unless ``ordering`` is given, 20 a
-    page unless ``page_size`` says otherwise.
+    as the site's: words and "phrases" in any form, ``-word`` to leave one out), every match,
+    best first unless ``ordering`` is given, 20 a page unless ``page_size`` says otherwise.
+    Ranking reads the first 200 matches (the core instruments' first, then in treaty order):
+    any further matches follow them in treaty and article order.
 
     Writes (including the pillar tags and related articles) need the matching model permission
     (add/change/delete provision)."""

@@ -369,3 +369,19 @@ def test_a_provision_search_comes_twenty_a_page_unless_asked_otherwise(client):
     assert found["count"] == 25 and len(found["results"]) == 20
     assert len(client.get("/api/v1/provisions/?q=victim&page_size=25").json()["results"]) == 25
     assert len(client.get("/api/v1/provisions/").json()["results"]) == 25
+
+
+def test_a_provision_search_ranks_a_bounded_set_and_lists_every_match(client, monkeypatch):
+    from provisions import filters
+
+    monkeypatch.setattr(filters.ProvisionFilterSet, "search_candidates", 2)
+    treaty = TreatyFactory(slug="searched")
+    for number in ("1", "3", "4"):
+        ProvisionFactory(treaty=treaty, number=number, text="A victim.")
+    ProvisionFactory(treaty=treaty, number="2", text="A victim; another victim.")
+    ProvisionFactory(treaty=treaty, number="5", heading="Victims", text="A victim.")
+    found = client.get("/api/v1/provisions/?q=victim").json()
+    assert found["count"] == 5
+    # The first two matches are ranked (art. 2 has the word twice); the rest follow unranked
+    # in article order, art. 5 too, though its heading has the word.
+    assert [row["number"] for row in found["results"]] == ["2", "1", "3", "4", "5"]

@@ -51,6 +51,8 @@ PAGE_KINDS = {
     "search-form": "/search/",
     "search-hits": "/search/?q=compensation",
     "search-none": "/search/?q=zzyzx",
+    "search-suggestions": "/search/?q=trafficing+victims",
+    "search-elsewhere": "/search/?q=extradition&treaty=palermo-protocol",
     "compare": "/compare/",
     "matrix": "/matrix/",
     "data": "/data/",

@@ -46,6 +46,19 @@ def test_search_highlights_the_words_found(page):
     expect(page.locator(".result-count")).to_contain_text("match")
 
 
+def test_search_finds_other_spellings_and_suggests_words_when_nothing_matches(page):
+    page.goto("/search/?q=forced+labor")
+    expect(page.locator(".result-count")).to_contain_text("2 articles match “forced labor”")
+    expect(page.locator(".result mark").filter(has_text=re.compile("^labour$"))).not_to_have_count(
+        0
+    )
+    page.goto("/search/?q=trafficing")
+    expect(page.locator(".result-count")).to_contain_text("No article matches")
+    page.locator(".empty-state").get_by_role("link", name="trafficking", exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=trafficking$"))
+    expect(page.locator(".result").first.locator("mark").first).to_be_visible()
+
+
 def test_a_paragraph_anchor_is_highlighted_and_its_citation_offered(page):
     page.goto("/treaties/palermo-protocol/articles/6/#p3")
     paragraph = page.locator("#p3")
