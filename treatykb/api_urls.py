@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from catalogue.api.views import ApiRootView, DownloadView
+from common.api.problems import problem_type_view
 from provisions.api.views import PillarViewSet, ProvisionViewSet
 from treaties.api.views import (
     ParticipantViewSet,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("download/", DownloadView.as_view(), name="download"),
     path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),
     path("feeds/participants/<str:code>.atom", ParticipantActionsFeed(), name="participant-feed"),
+    path("problems/<slug:name>/", problem_type_view, name="problem"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

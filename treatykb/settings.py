@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "treatykb.routers.PrimaryReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Every error under /api/ as an RFC 9457 problem document (common/api/problems.py).
+    "common.api.problems.ProblemMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

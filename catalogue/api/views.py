@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from catalogue import exports, releases
 from common.api.backends import reject_unknown_parameters
+from common.api.problems import problem_response
 from common.api.views import FORMAT_PARAMETER
 from common.params import DATE_FORMAT_HELP, parse_date
 
@@ -154,21 +155,21 @@ class DownloadView(APIView):
             using = releases.ensure_current_release()
             release_file = releases.latest_file(fmt, using)
             if release_file is None:  # every release deleted since this day's check
-                return Response({"detail": "There is no release yet."}, status=404)
+                return problem_response(request, 404, "There is no release yet.")
             return releases.file_response(request, release_file, cache_control="no-cache")
         day = release_date(request.query_params["date"])
         using = releases.ensure_current_release() if day == timezone.localdate() else None
         release_file = releases.file_of(day, fmt, using)
         if release_file is None:
             earlier, later = releases.nearest(day)
-            return Response(
-                {
-                    "detail": f"There is no release of {day.isoformat()}: a release is made "
-                    "only on the days the data changes.",
-                    "earlier": release_link(request, earlier, fmt),
-                    "later": release_link(request, later, fmt),
-                },
-                status=404,
+            return problem_response(
+                request,
+                404,
+                f"There is no release of {day.isoformat()}: a release is made only on the days "
+                "the data changes.",
+                name="no-release",
+                earlier=release_link(request, earlier, fmt),
+                later=release_link(request, later, fmt),
             )
         return releases.file_response(request, release_file)
 

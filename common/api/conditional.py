@@ -161,7 +161,7 @@ class ConditionalReadMixin:
             response = self._replay(request, etag) or handler(request, *args, **kwargs)
         if version:  # If-Match needs the strong ETag: not compressed (common/compression.py)
             response.keep_strong_etag = True
-        if response.status_code in (200, 304):
+        if response.status_code in (200, 304, 412):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(stamp)
             response["Cache-Control"] = "no-cache"

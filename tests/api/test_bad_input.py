@@ -65,15 +65,16 @@ def test_invalid_input_is_a_400_naming_the_parameter_and_the_accepted_values(
 ):
     response = client.get(url)
     assert response.status_code == 400, response.content
-    messages = response.json()[parameter]
+    assert response["Content-Type"] == "application/problem+json"
+    messages = response.json()["errors"][parameter]
     assert any(accepted in message for message in messages), messages
 
 
-def test_invalid_input_as_csv_is_a_400_with_parameter_and_message_columns(client):
+def test_invalid_input_asked_as_csv_is_answered_in_the_one_error_shape(client):
     response = client.get("/api/v1/ratifications/?format=csv&status=ratified")
     assert response.status_code == 400
-    lines = response.content.decode().splitlines()
-    assert lines[0] == "parameter,message" and lines[1].startswith("status,")
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["status"]
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,8 @@ def test_bad_input_is_a_400_naming_the_parameter_and_the_accepted_values(
 ):
     response = client.get(URL, params)
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {parameter: [message]}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {parameter: [message]}
 
 
 def test_a_matching_etag_gets_304_after_one_query(client, world, django_assert_num_queries):
