@@ -3,6 +3,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -89,14 +90,20 @@ class AtomicWritesMixin:
 
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())
-        obj = get_object_or_404(queryset, **self.object_filters())
+        try:
+            obj = get_object_or_404(queryset, **self.object_filters())
+        except (ValueError, DjangoValidationError):  # a key of the wrong type: no such record
+            raise Http404 from None
         self.check_object_permissions(self.request, obj)
         return obj
 
     def current_version(self):
         """The version token of the record a detail address names, in one light query."""
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        row = queryset.filter(**self.object_filters()).values("pk", "modified_at").first()
+        try:
+            row = queryset.filter(**self.object_filters()).values("pk", "modified_at").first()
+        except (ValueError, DjangoValidationError):  # a key of the wrong type: no such record
+            raise Http404 from None
         if row is None:
             raise Http404
         return version_token(queryset.model, row["pk"], row["modified_at"])
