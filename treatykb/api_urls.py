@@ -25,6 +25,7 @@ router.register("statements", StatementViewSet, basename="statement")
 
 # Provisions and ratification records have two-part public identifiers.
 LIST = {"get": "list", "post": "create"}
+CSV_LIST = {"get": "list"}
 DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 
 urlpatterns = [
@@ -41,6 +42,22 @@ urlpatterns = [
         RatificationViewSet.as_view(DETAIL),
         name="ratification-detail",
     ),
+    # Each list's CSV address: the same list, always CSV (an operation of its own in the schema).
+    *[
+        path(
+            f"{name}.csv",
+            viewset.as_view(CSV_LIST, csv_only=True, basename=basename),
+            name=f"{basename}-list-csv",
+        )
+        for name, viewset, basename in (
+            ("treaties", TreatyViewSet, "treaty"),
+            ("provisions", ProvisionViewSet, "provision"),
+            ("pillars", PillarViewSet, "pillar"),
+            ("participants", ParticipantViewSet, "participant"),
+            ("ratifications", RatificationViewSet, "ratification"),
+            ("statements", StatementViewSet, "statement"),
+        )
+    ],
     path("", include(router.urls)),
     path("download/", DownloadView.as_view(), name="download"),
     path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),

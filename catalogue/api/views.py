@@ -107,6 +107,8 @@ class DownloadView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     extra_query_parameters = ("date",)
+    conditional_reads = True  # ETag (the SHA-256) and Last-Modified, 304 (common.api.schema)
+    problem_schemas = {"404": "NoReleaseProblem"}
 
     def perform_content_negotiation(self, request, force=False):
         # ``format`` names the archive here, not a renderer; errors are always JSON.
@@ -127,21 +129,6 @@ class DownloadView(APIView):
                 ),
             ),
             (200, "application/json"): OpenApiResponse(download_document_schema()),
-            304: OpenApiResponse(description="Not modified since the ETag or date sent."),
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description=(
-                    "An unknown format, a malformed date or an unknown query parameter, named "
-                    "with the accepted values."
-                ),
-            ),
-            404: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description=(
-                    "No release of that date: 'detail', and the nearest releases before and "
-                    "after it ('earlier', 'later': date and url, or null)."
-                ),
-            ),
         },
     )
     def get(self, request, format=None):

@@ -14,6 +14,7 @@ problem type's description, so a client can look up what a type means.
 import json
 from http import HTTPStatus
 
+from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
@@ -89,7 +90,11 @@ for _name, (_status, _title, _description) in TYPES.items():
 
 
 def type_uri(request, name):
-    return request.build_absolute_uri(reverse("api:problem", kwargs={"name": name}))
+    path = reverse("api:problem", kwargs={"name": name})
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:  # the 400 for a Host not allowed: the type relative to this site
+        return path
 
 
 def problem(request, status, detail, name=None, **extensions):
@@ -159,7 +164,8 @@ class ProblemMiddleware:
         detail = getattr(request, "_treatykb_not_found", None) or GENERIC_DETAILS.get(
             response.status_code, "The request failed."
         )
-        replacement = problem_response(request, response.status_code, detail)
+        extensions = {"errors": {}} if response.status_code == 400 else {}  # no field at fault
+        replacement = problem_response(request, response.status_code, detail, **extensions)
         for header in KEPT_HEADERS:
             if header in response:
                 replacement[header] = response[header]

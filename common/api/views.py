@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 
 from common.history import MAX_REASON, grouped_history
 from common.params import parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
+from .renderers import CSVRenderer
 from .serializers import spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -37,6 +38,26 @@ class ApiViewSetMixin(ConditionalReadMixin):
     # The record type's CSV columns (``common.csvfiles.Spec``): with one, ``?format=csv`` writes
     # them, as every other export of the record does; without, the JSON's fields, flattened.
     csv_spec = None
+    # A list's CSV address (``<list>.csv``, treatykb/api_urls.py): CSV whatever Accept says,
+    # described as an operation of its own (``common.api.schema``).
+    csv_only = False
+
+    def initial(self, request, *args, **kwargs):
+        """A method the address never answers is a 405 (with Allow), before any 401 or 403."""
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_renderers(self):
+        if self.csv_only:
+            return [CSVRenderer()]
+        return super().get_renderers()
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.csv_only:
+            return CSVRenderer(), CSVRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def wants_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None) if self.request else None
