@@ -23,6 +23,8 @@ EDITOR_ACTIONS = {
     ("provisions", "concordancefinding"): ("view", "add", "change", "delete"),
     # Where the shipped data changed a field an editor had changed: editors decide.
     ("catalogue", "decision"): ("view", "change"),
+    # Free API keys for organisations: editors issue and revoke them (never delete).
+    ("apikeys", "apikey"): ("view", "add", "change"),
 }
 
 

@@ -142,7 +142,16 @@ GENERIC_DETAILS = {
     500: "The server failed to answer; the error is logged.",
 }
 # Headers of the original answer that its problem version keeps.
-KEPT_HEADERS = ("Allow", "Retry-After", "ETag", "Last-Modified", "WWW-Authenticate", "Vary")
+KEPT_HEADERS = (
+    "Allow",
+    "Retry-After",
+    "ETag",
+    "Last-Modified",
+    "WWW-Authenticate",
+    "Vary",
+    "RateLimit",
+    "RateLimit-Policy",
+)
 
 
 class ProblemMiddleware:

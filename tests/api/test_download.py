@@ -129,10 +129,7 @@ def test_public_read_only(client, editor_client, world):
 
 
 def test_throttled_like_every_other_endpoint(client, world, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},
-    }
+    settings.API_ANON_RATE = "2/minute"
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
     assert int(client.get(URL)["Retry-After"]) > 0
 
