@@ -13,8 +13,12 @@ class CatalogueConfig(AppConfig):
     verbose_name = "The collection"
 
     def ready(self):
+        from . import changes
         from .curation import forget
         from .models import Release
+
+        # Every write of an API object, whoever makes it, is listed by /api/v1/changes/.
+        changes.connect()
 
         # A release deleted (by a superuser) leaves the pages that list it.
         post_delete.connect(caching.content_changed, sender=Release, dispatch_uid="release-gone")

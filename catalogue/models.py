@@ -260,3 +260,46 @@ class ReleaseFile(models.Model):
     def data(self):
         """The file's bytes as served."""
         return gzip.decompress(bytes(self.content))
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "created"
+    UPDATED = "updated", "updated"
+    DELETED = "deleted", "deleted"
+
+
+class Change(models.Model):
+    """One entry of the change log (``catalogue.changes``): an object of the API was created,
+    updated (itself, or what it shows of others: a treaty's counts, a record's statements) or
+    deleted (a tombstone). Entries are numbered in commit order; the number is the change feed's
+    cursor (``/api/v1/changes/``). Kept at least a year (``manage.py prune_changes``)."""
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(
+        max_length=20,
+        help_text="The API resource: treaty, participant, ratification, statement, provision, "
+        "pillar.",
+    )
+    object_id = models.CharField(
+        max_length=200, help_text="The object's API identifier, e.g. 'untoc/FR'."
+    )
+    action = models.CharField(
+        max_length=10, choices=ChangeAction.choices, help_text="What happened to the object."
+    )
+    at = models.DateTimeField(help_text="When the change was written.")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "change"
+        verbose_name_plural = "change log"
+        indexes = [models.Index(fields=["at"], name="change_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["created", "updated", "deleted"]),
+                name="change_action_known",
+            ),
+            models.CheckConstraint(condition=~Q(object_id=""), name="change_has_object_id"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.object_id} {self.action}"

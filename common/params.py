@@ -1,5 +1,8 @@
 """Query parameters as every page and every API endpoint reads them: one grammar each.
 
+- Lists (every list-valued filter, ``fields``, ``omit``, ``ordering``): comma-separated and
+  repeated alike, meaning "any of" (``any_of_values``); an empty value means no filter, for
+  every parameter.
 - Dates (``as_of`` and every other date): ISO 8601, ``YYYY-MM-DD``, and nothing else
   (``parse_date``). The one rule for dates to come: a status "as of" today or a later date is
   the status today (``as_of``: None), for pages, CSVs and the API alike.
@@ -18,8 +21,22 @@ import datetime
 from django import forms
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 DATE_FORMAT_HELP = "use the form YYYY-MM-DD, e.g. 2010-12-31"
+
+
+def any_of_values(data, name):
+    """The values of a list-valued parameter: comma-separated and repeated alike
+    (``?treaty=a&treaty=b`` and ``?treaty=a,b``), each stripped; empty values are left out, so
+    an empty parameter means no filter."""
+    if hasattr(data, "getlist"):
+        raw = data.getlist(name)
+    else:
+        raw = data.get(name)
+        raw = list(raw) if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    values = [part.strip() for value in raw for part in str(value).split(",")]
+    return list(dict.fromkeys(value for value in values if value))
 
 
 def parse_date(value):
@@ -33,6 +50,26 @@ def parse_date(value):
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueError(f"'{value}' is not a date; {DATE_FORMAT_HELP}.") from None
+
+
+def parse_timestamp(value):
+    """An ISO 8601 timestamp (UTC when it has no offset; ``Z`` accepted) or a date (its start,
+    UTC); raises ValueError with a readable message for anything else."""
+    text = str(value or "").strip()
+    moment = None
+    try:
+        moment = parse_datetime(text.replace("Z", "+00:00"))
+        if moment is None:
+            moment = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(
+            f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z or 2025-01-31."
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment
 
 
 def as_of(day):

@@ -17,3 +17,9 @@ class ProvisionsConfig(AppConfig):
         tracking.track_link(self.get_model("Topic")._meta.get_field("provisions"))
         # A finding of no corresponding provision shows on its topic.
         tracking.track_parent(self.get_model("ConcordanceFinding"), "topic")
+        # An article's treaty counts its articles; its related articles show its number and
+        # heading, the statements naming it its number, its pillars count it per treaty.
+        provision = self.get_model("Provision")
+        tracking.track_parent(provision, "treaty")
+        tracking.track_shown(provision, ["number", "heading", "treaty"], "related", "statements")
+        tracking.track_shown(provision, ["treaty"], "pillars")

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from treaties.filters import (
     MODIFIED_SINCE_HELP,
+    AnyOfSelectMultiple,
     DescribedStringMixin,
     StrictBooleanFilter,
     TimestampFilter,
@@ -19,6 +20,8 @@ from .models import Pillar, Provision
 
 
 class PillarSlugsField(forms.ModelMultipleChoiceField):
+    widget = AnyOfSelectMultiple
+
     def _check_values(self, value):
         try:
             return super()._check_values(value)
@@ -65,7 +68,7 @@ class ProvisionFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Pillar.objects.all(),
         distinct=True,
-        help_text="Pillar slug; repeat the parameter for several (any of them matches).",
+        help_text="Pillar slug; several comma-separated or repeated (any of them matches).",
     )
     division = django_filters.CharFilter(
         field_name="division", lookup_expr="icontains", help_text="Part of the division's name."

@@ -223,10 +223,8 @@ class SearchView(ListView):
         """The instrument select: the core instruments and the treaty searched, if another
         (any treaty's slug works in ``?treaty=``; the select does not list the collection)."""
         featured = Treaty.objects.featured()
-        chosen = (self.filterset.form.cleaned_data or {}).get("treaty")
-        if chosen is not None and chosen not in featured:
-            return [*featured, chosen]
-        return featured
+        chosen = (self.filterset.form.cleaned_data or {}).get("treaty") or []
+        return [*featured, *(treaty for treaty in chosen if treaty not in featured)]
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

@@ -4,18 +4,13 @@ Each validates its input: an unknown treaty slug, a malformed date or an unknown
 error naming the parameter and the accepted values (a 400 in the API, a message on a page).
 """
 
-import datetime
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django_filters.fields import ChoiceField
 from drf_spectacular.drainage import set_override
 
-from common.params import ISODateField, as_of
+from common.params import ISODateField, any_of_values, as_of, parse_timestamp
 
 from . import status as status_rules
 from .models import (
@@ -26,7 +21,6 @@ from .models import (
     Statement,
     StatementKind,
     Treaty,
-    articles_model,
 )
 
 
@@ -47,8 +41,41 @@ def invalid(text, code="invalid"):
     return ValidationError("%(text)s", code=code, params={"text": text})
 
 
+class AnyOfWidgetMixin:
+    """A widget reading a list-valued parameter by ``any_of_values``."""
+
+    def value_from_datadict(self, data, files, name):
+        return any_of_values(data, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+
+class AnyOfSelect(AnyOfWidgetMixin, forms.Select):
+    """Rendered as one select (the pages offer one value); reads any number of values."""
+
+
+class AnyOfSelectMultiple(AnyOfWidgetMixin, forms.SelectMultiple):
+    pass
+
+
+class AnyOfTextInput(AnyOfWidgetMixin, forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return super().format_value(value)
+
+
 MEMBERSHIPS = [("coe", "Council of Europe"), ("asean", "ASEAN"), ("eu", "European Union")]
 MEMBERSHIP_FIELDS = {"coe": "coe_member", "asean": "asean_member", "eu": "eu_member"}
+
+
+def memberships(values, prefix=""):
+    """Members of any of the organisations named."""
+    condition = Q()
+    for value in values:
+        condition |= Q(**{f"{prefix}{MEMBERSHIP_FIELDS[value]}": True})
+    return condition
 
 
 def region_choices():
@@ -71,23 +98,29 @@ def subregion_choices():
     ]
 
 
-class ListingChoiceField(ChoiceField):
-    """A choice whose error names the accepted values."""
+class ListingChoiceField(forms.MultipleChoiceField):
+    """One or more choices ("any of"); an unknown one is an error naming the accepted values."""
+
+    widget = AnyOfSelect
 
     def validate(self, value):
-        try:
-            super().validate(value)
-        except ValidationError as error:
-            if error.code != "invalid_choice":
-                raise
-            accepted = ", ".join(str(key) for key, _ in self.choices if key not in ("", None))
-            raise invalid(
-                f"Unknown value '{value}'. Use one of: {accepted}.", code="invalid_choice"
-            ) from None
+        for item in value:
+            if not self.valid_value(item):
+                accepted = ", ".join(str(key) for key, _ in self.choices if key not in ("", None))
+                raise invalid(
+                    f"Unknown value '{item}'. Use one or more of: {accepted}.",
+                    code="invalid_choice",
+                )
 
 
-class ListingChoiceFilter(django_filters.ChoiceFilter):
+class ListingChoiceFilter(django_filters.MultipleChoiceFilter):
+    """A list-valued choice: any of the values given matches."""
+
     field_class = ListingChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 class ISODateFilter(django_filters.DateFilter):
@@ -100,26 +133,12 @@ class TimestampField(forms.Field):
     """An ISO 8601 timestamp (UTC when no offset is given) or a date (its start, UTC)."""
 
     def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
+        if not (value or "").strip():
             return None
-        moment = None
         try:
-            moment = parse_datetime(value.replace("Z", "+00:00"))
-            if moment is None:
-                day = datetime.date.fromisoformat(value)
-                moment = datetime.datetime.combine(day, datetime.time())
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise invalid(
-                f"'{value}' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z "
-                "or 2025-01-31.",
-                code="invalid",
-            )
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, datetime.UTC)
-        return moment
+            return parse_timestamp(value)
+        except ValueError as error:
+            raise invalid(str(error), code="invalid") from None
 
 
 class TimestampFilter(DescribedStringMixin, django_filters.Filter):
@@ -152,26 +171,29 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = BooleanChoiceField
 
 
-class ParticipantCodesField(forms.CharField):
-    """One or more participant codes separated by commas; an unknown code is an error."""
+class ParticipantCodesField(forms.Field):
+    """One or more participant codes (comma-separated or repeated); an unknown code is an
+    error."""
+
+    widget = AnyOfTextInput
 
     def clean(self, value):
-        value = super().clean(value)
         if not value:
             return []
-        codes = list(dict.fromkeys(c.strip().upper() for c in value.split(",") if c.strip()))
+        codes = list(dict.fromkeys(str(code).strip().upper() for code in value))
         known = set(Participant.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise invalid(
                 f"Unknown participant code(s): {', '.join(unknown)}. Use ISO 3166-1 alpha-2 "
-                "codes or EU, separated by commas (the participants list gives every code).",
+                "codes or EU, comma-separated or repeated (the participants list gives every "
+                "code).",
                 code="invalid_choice",
             )
         return codes
 
 
-class ParticipantCodesFilter(DescribedStringMixin, django_filters.Filter):
+class ParticipantCodesFilter(DescribedStringMixin, django_filters.MultipleChoiceFilter):
     field_class = ParticipantCodesField
 
 
@@ -184,11 +206,22 @@ MODIFIED_SINCE_HELP = (
 LISTED_SLUGS = 12  # an error names at most this many treaties (the collection may hold 600)
 
 
-class TreatySlugField(forms.ModelChoiceField):
-    def to_python(self, value):
+class TreatySlugField(forms.ModelMultipleChoiceField):
+    """One or more treaties by slug (comma-separated or repeated); an unknown slug is an error
+    listing the known ones."""
+
+    widget = AnyOfSelect
+
+    def clean(self, value):
+        """A list of treaties (empty when none is named: no filter)."""
+        return list(super().clean(value))
+
+    def _check_values(self, value):
         try:
-            return super().to_python(value)
-        except ValidationError:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
             slugs = list(
                 self.queryset.order_by("-core", "position", "slug").values_list("slug", flat=True)[
                     : LISTED_SLUGS + 1
@@ -200,19 +233,38 @@ class TreatySlugField(forms.ModelChoiceField):
                     "(/api/v1/treaties/ lists them all)."
                 )
             else:
-                hint = f"Use one of: {', '.join(slugs)}."
+                hint = f"Use one or more of: {', '.join(slugs)}."
+            value = (error.params or {}).get("value", "")
             raise invalid(f"Unknown treaty '{value}'. {hint}", code="invalid_choice") from None
 
 
-class TreatySlugFilter(DescribedStringMixin, django_filters.ModelChoiceFilter):
-    """A treaty named by its slug; an unknown slug is an error listing the known ones."""
+class TreatySlugFilter(DescribedStringMixin, django_filters.ModelMultipleChoiceFilter):
+    """Treaties named by their slugs (any of them matches)."""
 
     field_class = TreatySlugField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Treaty.objects.all())
         kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": list(value)})
+
+
+def date_range(field_name, what):
+    """``<name>_after`` and ``<name>_before`` (inclusive, YYYY-MM-DD) for a date field."""
+    return (
+        ISODateFilter(
+            field_name=field_name, lookup_expr="gte", help_text=f"{what} on or after this date."
+        ),
+        ISODateFilter(
+            field_name=field_name, lookup_expr="lte", help_text=f"{what} on or before this date."
+        ),
+    )
 
 
 class AsOfMixin(django_filters.FilterSet):
@@ -259,10 +311,14 @@ class ParticipantFilterSet(AsOfMixin):
         help_text="Only signatories of this treaty that are not (yet) bound by it.",
     )
     q = django_filters.CharFilter(
-        method="filter_name", label="Name", help_text="Part of the name or the code."
+        method="filter_name",
+        label="Name",
+        help_text="Part of the name (today's, the depositary's or the official one; accents "
+        "and case ignored: 'cote' finds Côte d'Ivoire) or the code.",
     )
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the participant's treaty records.",
     )
 
@@ -270,16 +326,12 @@ class ParticipantFilterSet(AsOfMixin):
         model = Participant
         fields = []
 
-    def filter_modified_since(self, queryset, name, value):
-        changed = Ratification.objects.filter(participant=OuterRef("pk"), modified_at__gte=value)
-        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
+    def filter_membership(self, queryset, name, values):
+        return queryset.filter(memberships(values))
 
-    def filter_membership(self, queryset, name, value):
-        return queryset.filter(**{MEMBERSHIP_FIELDS[value]: True})
-
-    def _in_status(self, treaty, wanted):
+    def _in_status(self, treaties, wanted):
         return Exists(
-            Ratification.objects.filter(participant=OuterRef("pk"), treaty=treaty).filter(
+            Ratification.objects.filter(participant=OuterRef("pk"), treaty__in=treaties).filter(
                 status_rules.conditions(self.as_of_date)[wanted]
             )
         )
@@ -294,10 +346,7 @@ class ParticipantFilterSet(AsOfMixin):
         return queryset.filter(self._in_status(treaty, status_rules.SIGNATORY))
 
     def filter_name(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(recorded_name__icontains=value) | Q(code__iexact=value)
-        )
+        return queryset.named(value)
 
 
 class RatificationFilterSet(AsOfMixin):
@@ -323,18 +372,36 @@ class RatificationFilterSet(AsOfMixin):
     consent_kind = ListingChoiceFilter(
         choices=ConsentKind.choices, help_text="Kind of consent to be bound."
     )
+    signature_after, signature_before = date_range("signature_on", "Signature")
+    consent_after, consent_before = date_range("consent_on", "Consent")
+    entry_into_force_after, entry_into_force_before = date_range(
+        "entry_into_force_on", "Entry into force"
+    )
+    withdrawal_notified_after, withdrawal_notified_before = date_range(
+        "withdrawal_notified_on", "Withdrawal notified"
+    )
+    withdrawal_effective_after, withdrawal_effective_before = date_range(
+        "withdrawal_effective_on", "Withdrawal effective"
+    )
+    source_as_at_after, source_as_at_before = date_range("source_as_at", "Source as at")
+    # The names these ranges had first (before one style for every date): kept as aliases.
     consented_after = ISODateFilter(
-        field_name="consent_on", lookup_expr="gte", help_text="Consent on or after this date."
+        field_name="consent_on",
+        lookup_expr="gte",
+        help_text="Alias of consent_after: consent on or after this date.",
     )
     consented_before = ISODateFilter(
-        field_name="consent_on", lookup_expr="lte", help_text="Consent on or before this date."
+        field_name="consent_on",
+        lookup_expr="lte",
+        help_text="Alias of consent_before: consent on or before this date.",
     )
     has_reservations = StrictBooleanFilter(
         method="filter_has_reservations",
         help_text="Records with (true) or without (false) a reservation text on file.",
     )
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the record's statements.",
     )
 
@@ -357,15 +424,11 @@ class RatificationFilterSet(AsOfMixin):
     def filter_participant(self, queryset, name, codes):
         return queryset.filter(participant__code__in=codes)
 
-    def filter_modified_since(self, queryset, name, value):
-        changed = Statement.objects.filter(ratification=OuterRef("pk"), modified_at__gte=value)
-        return queryset.filter(Q(modified_at__gte=value) | Exists(changed))
+    def filter_membership(self, queryset, name, values):
+        return queryset.filter(memberships(values, "participant__"))
 
-    def filter_membership(self, queryset, name, value):
-        return queryset.filter(**{f"participant__{MEMBERSHIP_FIELDS[value]}": True})
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(status=value)
+    def filter_status(self, queryset, name, values):
+        return queryset.filter(status__in=values)
 
     def filter_has_reservations(self, queryset, name, value):
         reservations = Exists(
@@ -378,9 +441,18 @@ class TreatyFilterSet(AsOfMixin):
     """Treaties, with their counts of parties and signatories as at ``as_of``."""
 
     modified_since = TimestampFilter(
-        method="filter_modified_since",
+        field_name="modified_at",
+        lookup_expr="gte",
         help_text=MODIFIED_SINCE_HELP + " Counts a change to the treaty's articles or records.",
     )
+    adopted_after, adopted_before = date_range("adopted_on", "Adoption")
+    opened_for_signature_after, opened_for_signature_before = date_range(
+        "opened_for_signature_on", "Opening for signature"
+    )
+    entry_into_force_after, entry_into_force_before = date_range(
+        "entry_into_force_on", "Entry into force"
+    )
+    status_as_at_after, status_as_at_before = date_range("status_as_at", "Participant data as at")
 
     class Meta:
         model = Treaty
@@ -388,14 +460,6 @@ class TreatyFilterSet(AsOfMixin):
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset.with_counts(self.as_of_date))
-
-    def filter_modified_since(self, queryset, name, value):
-        articles = articles_model().objects
-        return queryset.filter(
-            Q(modified_at__gte=value)
-            | Exists(Ratification.objects.filter(treaty=OuterRef("pk"), modified_at__gte=value))
-            | Exists(articles.filter(treaty=OuterRef("pk"), modified_at__gte=value))
-        )
 
 
 class StatementFilterSet(django_filters.FilterSet):
@@ -411,6 +475,8 @@ class StatementFilterSet(django_filters.FilterSet):
         exclude=True,
         help_text="Only statements that were (true) or were not (false) withdrawn.",
     )
+    made_after, made_before = date_range("made_on", "Made")
+    withdrawn_after, withdrawn_before = date_range("withdrawn_on", "Withdrawn")
     modified_since = TimestampFilter(
         field_name="modified_at", lookup_expr="gte", help_text=MODIFIED_SINCE_HELP
     )

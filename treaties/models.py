@@ -5,6 +5,8 @@ any past date, by ``RatificationQuerySet.with_status()`` (in SQL) and ``Ratifica
 (in Python, for one loaded row). Both read the same rules from ``treaties.status``.
 """
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
@@ -252,7 +254,22 @@ class ParticipantKind(models.TextChoices):
     )
 
 
+def folded(text):
+    """``text`` for accent- and case-insensitive matching: accents dropped (NFKD, combining
+    marks out), case folded, typographic apostrophes made plain: "Côte d’Ivoire" and
+    "cote d'ivoire" fold alike. The same in Python on every database, so that SQLite and
+    PostgreSQL answer a search the same way."""
+    decomposed = unicodedata.normalize("NFKD", text or "").replace("\u2019", "'")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class ParticipantQuerySet(models.QuerySet):
+    def named(self, text):
+        """Participants whose name, recorded name or official name contains ``text`` (accents
+        and case ignored), or whose code it is."""
+        text = (text or "").strip()
+        return self.filter(Q(search_names__contains=folded(text)) | Q(code__iexact=text))
+
     def members_of(self, organisation):
         field = {
             Organisation.COE: "coe_member",
@@ -315,6 +332,11 @@ class Participant(models.Model):
     )
     asean_member = models.BooleanField(default=False, help_text="Member state of ASEAN.")
     eu_member = models.BooleanField(default=False, help_text="Member state of the European Union.")
+    search_names = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Its names folded for search (accents dropped, case folded): set on save.",
+    )
     modified_at = models.DateTimeField(auto_now=True, help_text="Last change to this record.")
 
     objects = ParticipantQuerySet.as_manager()
@@ -343,6 +365,15 @@ class Participant(models.Model):
 
     def get_absolute_url(self):
         return reverse("treaties:participant_detail", kwargs={"code": self.code})
+
+    def save(self, *args, **kwargs):
+        self.search_names = folded(
+            " | ".join(n for n in (self.name, self.recorded_name, self.official_name) if n)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_names"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.code:

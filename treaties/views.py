@@ -45,7 +45,7 @@ class TreatyParticipantsCSVView(View):
             return filter_error_response(participation.errors)
         day = participation.as_of or timezone.localdate()
         return csv_response(
-            f"treatykb-{treaty.slug}-participants-{day.isoformat()}.csv",
+            f"treatykb-ratifications-{treaty.slug}-{day.isoformat()}.csv",
             columns.RATIFICATION.header,
             columns.RATIFICATION.rows(participation.rows, day=day),
         )

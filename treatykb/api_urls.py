@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from catalogue.api.views import ApiRootView, DownloadView
+from catalogue.api.views import ApiRootView, ChangeFeedViewSet, DownloadView
 from common.api.problems import problem_type_view
 from provisions.api.views import PillarViewSet, ProvisionViewSet
 from treaties.api.views import (
@@ -59,6 +59,7 @@ urlpatterns = [
         )
     ],
     path("", include(router.urls)),
+    path("changes/", ChangeFeedViewSet.as_view({"get": "list"}), name="change-list"),
     path("download/", DownloadView.as_view(), name="download"),
     path("feeds/treaties/<slug:slug>.atom", TreatyActionsFeed(), name="treaty-feed"),
     path("feeds/participants/<str:code>.atom", ParticipantActionsFeed(), name="participant-feed"),

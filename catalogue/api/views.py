@@ -1,5 +1,9 @@
-"""The API's root (every endpoint, linked) and the bulk download, ``/api/v1/download/``."""
+"""The API's root (every endpoint, linked), the change feed, ``/api/v1/changes/``, and the bulk
+download, ``/api/v1/download/``."""
 
+import datetime
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,12 +19,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
-from catalogue import exports, releases
+from catalogue import changes, exports, releases
+from catalogue.models import Change, ChangeAction
 from common.api.backends import reject_unknown_parameters
+from common.api.conditional import ConditionalReadMixin
 from common.api.problems import problem_response
 from common.api.views import FORMAT_PARAMETER
-from common.params import DATE_FORMAT_HELP, parse_date
+from common.params import DATE_FORMAT_HELP, parse_date, parse_timestamp
 
 DOWNLOAD_FORMAT = OpenApiParameter(
     "format",
@@ -185,6 +192,7 @@ class ApiRootView(APIView):
                 "participants": link("api:participant-list"),
                 "ratifications": link("api:ratification-list"),
                 "statements": link("api:statement-list"),
+                "changes": link("api:change-list"),
                 "feeds": {
                     "treaty": link("api:treaty-feed", slug="untoc"),
                     "participant": link("api:participant-feed", code="EU"),
@@ -192,5 +200,170 @@ class ApiRootView(APIView):
                 "download": link("api:download"),
                 "schema": link("api:schema"),
                 "docs": link("api:docs"),
+            }
+        )
+
+
+CHANGE_SINCE = OpenApiParameter(
+    "since",
+    OpenApiTypes.STR,
+    description=(
+        "Where to start: a cursor (the ``cursor`` of the previous answer, or of any entry: the "
+        "changes after it), or a moment (ISO 8601 timestamp, UTC unless an offset is given, or "
+        "a date: the changes at or after it). Empty or omitted: from the oldest change kept. "
+        f"Changes are kept {changes.RETENTION_DAYS} days: a moment older than that, or a "
+        "cursor whose change is no longer kept, is a 410 (pull everything again)."
+    ),
+)
+CHANGE_PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    OpenApiTypes.INT,
+    description=f"Changes per answer, from 1 to {settings.API_MAX_PAGE_SIZE} (default 100).",
+)
+CHANGE_FIELDS = {
+    "cursor": serializers.CharField(help_text="This entry's cursor (opaque)."),
+    "type": serializers.ChoiceField(choices=changes.KINDS, help_text="The API resource."),
+    "id": serializers.CharField(
+        help_text="The object's identifier in its resource, e.g. 'untoc/FR' (a statement's "
+        "number as a string)."
+    ),
+    "url": serializers.URLField(
+        allow_null=True, help_text="The object in the API; null for a deleted object."
+    ),
+    "action": serializers.ChoiceField(
+        choices=ChangeAction.values,
+        help_text="created, updated (itself or what it shows of others: a treaty's counts "
+        "when one of its records changes, a record when its statements do) or deleted (a "
+        "tombstone).",
+    ),
+    "time": serializers.DateTimeField(help_text="When the change was written."),
+}
+CHANGE_PAGE = inline_serializer(
+    "ChangePage",
+    {
+        "cursor": serializers.CharField(
+            help_text="Pass it as since= to continue: the last entry's cursor (or the one "
+            "given, when there is nothing new)."
+        ),
+        "more": serializers.BooleanField(help_text="Whether more changes follow at once."),
+        "next": serializers.URLField(help_text="The address to ask next (since=cursor)."),
+        "results": inline_serializer(
+            "Change", CHANGE_FIELDS, many=True, help_text="The changes, oldest first."
+        ),
+    },
+)
+DEFAULT_CHANGES = 100
+
+
+class ChangesGone(ValidationError):
+    status_code = 410
+    default_code = "gone"
+
+
+class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
+    """Every created, updated and deleted object of every resource (treaties, participants,
+    ratification records, statements, provisions, pillars), oldest first, with a cursor to
+    continue. An object whose derived fields changed is listed as updated: a treaty when one of
+    its records or articles changes (its counts), a participant when one of its records does,
+    a record when one of its statements does, an article and a pillar when a tag changes. A
+    deleted object is a tombstone (type, id, time; no url). Kept at least a year.
+
+    Keep a copy in sync: pull every list once (note the ``cursor`` of
+    ``/api/v1/changes/?since=<the moment you started>`` first), then ask for
+    ``since=<cursor>`` and fetch each listed ``url`` (or drop the tombstone's object); repeat
+    while ``more`` is true. Entries are in commit order: a cursor never skips a change."""
+
+    download_name = "changes"  # CSV files: treatykb-changes-...csv
+
+    permission_classes = [AllowAny]
+    queryset = Change.objects.all()
+    extra_query_parameters = ("since", "page_size")
+
+    def since(self):
+        """(cursor, moment): where the answer starts."""
+        raw = self.request.query_params.get("since", "").strip()
+        if not raw:
+            return 0, None
+        if raw.isdigit():
+            cursor = int(raw)
+            if cursor and not Change.objects.filter(pk=cursor).exists():
+                oldest = Change.objects.order_by("pk").values_list("pk", flat=True).first()
+                if oldest is not None and cursor < oldest:
+                    raise ChangesGone(
+                        {
+                            "since": [
+                                f"The changes after cursor {raw} are no longer all kept: "
+                                "pull every list again, then continue from a new cursor."
+                            ]
+                        }
+                    )
+                raise ValidationError({"since": [f"Unknown cursor '{raw}'."]})
+            return cursor, None
+        try:
+            moment = parse_timestamp(raw)
+        except ValueError as error:
+            raise ValidationError(
+                {"since": [f"{error} A cursor is the number an earlier answer gave."]}
+            ) from None
+        kept_from = timezone.now() - datetime.timedelta(days=changes.RETENTION_DAYS)
+        if moment < kept_from:
+            raise ChangesGone(
+                {
+                    "since": [
+                        f"Changes are kept {changes.RETENTION_DAYS} days: {raw} is older. "
+                        "Pull every list again, then continue from a new cursor."
+                    ]
+                }
+            )
+        return None, moment
+
+    def page_size(self):
+        raw = self.request.query_params.get("page_size", "").strip()
+        if not raw:
+            return DEFAULT_CHANGES
+        size = int(raw) if raw.isdigit() else 0
+        if not 1 <= size <= settings.API_MAX_PAGE_SIZE:
+            raise ValidationError(
+                {
+                    "page_size": [
+                        f"'{raw}' is not a valid page size: use a whole number from 1 "
+                        f"to {settings.API_MAX_PAGE_SIZE}."
+                    ]
+                }
+            )
+        return size
+
+    @extend_schema(
+        parameters=[CHANGE_SINCE, CHANGE_PAGE_SIZE, FORMAT_PARAMETER],
+        responses={200: CHANGE_PAGE},
+    )
+    def list(self, request, *args, **kwargs):
+        return self._conditionally(self.answer, request, *args, **kwargs)
+
+    def answer(self, request, *args, **kwargs):
+        reject_unknown_parameters(request, self)
+        cursor, moment = self.since()
+        size = self.page_size()
+        entries = Change.objects.order_by("pk")
+        entries = (
+            entries.filter(pk__gt=cursor) if moment is None else entries.filter(at__gte=moment)
+        )
+        rows = list(entries[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if rows:
+            last = rows[-1].pk
+        elif moment is not None:  # nothing at or after the moment: continue from the newest
+            last = Change.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        else:
+            last = cursor
+        link = request.build_absolute_uri(reverse("api:change-list"))
+        page = f"&page_size={size}" if "page_size" in request.query_params else ""
+        return Response(
+            {
+                "cursor": str(last),
+                "more": more,
+                "next": f"{link}?since={last}{page}",
+                "results": [changes.entry(row, request.build_absolute_uri) for row in rows],
             }
         )

@@ -21,8 +21,13 @@ def accepted_parameters(view, queryset=None):
     """Every query parameter ``view`` understands for the current action, in a stable order."""
     names = []
     filterset_class = getattr(view, "filterset_class", None)
+    listing = getattr(view, "action", None) in ("list", None)
     if filterset_class is not None:
-        names += list(filterset_class.base_filters)
+        filters = list(filterset_class.base_filters)
+        if not listing:  # a detail address takes no filter that chooses rows
+            detail = getattr(view, "detail_filters", ())
+            filters = [name for name in filters if name in detail]
+        names += filters
     if getattr(view, "ordering_fields", None) and getattr(view, "action", None) == "list":
         names.append(api_settings.ORDERING_PARAM)
     paginator = getattr(view, "paginator", None)
@@ -77,12 +82,13 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         fields = getattr(view, "ordering_fields", None) or {}
-        raw = request.query_params.get(self.ordering_param)
-        if raw is None:
-            return None
+        # Comma-separated or repeated alike; an empty value means the default order.
+        raw = ",".join(request.query_params.getlist(self.ordering_param))
         terms = [term.strip() for term in raw.split(",") if term.strip()]
+        if not terms:
+            return None
         bad = [term for term in terms if term.lstrip("-") not in fields]
-        if bad or not terms:
+        if bad:
             accepted = ", ".join(fields)
             shown = ", ".join(f"'{t}'" for t in bad) or "(empty)"
             raise ValidationError(
@@ -124,7 +130,7 @@ class StrictOrderingFilter(OrderingFilter):
                 "description": f"{self.ordering_description} Default: {view.default_order_text}",
                 "schema": {"type": "array", "items": {"type": "string", "enum": values}},
                 "style": "form",
-                "explode": False,
+                "explode": True,
             }
         ]
 

@@ -19,8 +19,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
     )
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:  # absent or empty: the default
             if self.search_page_size and request.query_params.get("q", "").strip():
                 return self.search_page_size
             return self.page_size
@@ -40,8 +40,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
         return size
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is None:
+        raw = request.query_params.get(self.page_query_param, "").strip()
+        if not raw:  # absent or empty: the first page
             return 1
         try:
             number = int(raw)

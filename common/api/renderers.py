@@ -12,10 +12,13 @@ import csv
 import io
 
 from csp.constants import UNSAFE_INLINE
+from django.utils import timezone
+from django.utils.text import slugify
 from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
 from common.csvfiles import spreadsheet_safe
+from common.params import parse_as_of
 
 SEPARATOR = "; "
 
@@ -47,6 +50,35 @@ def flatten(record, exclude=(), prefix=""):
     return flat
 
 
+# Parameters that do not change which rows a file holds (or only their columns and order).
+UNNAMED_PARAMETERS = ("format", "page_size", "ordering", "fields", "omit", "page", "as_of")
+MAX_NAME = 120
+
+
+def download_name(view, request):
+    """A file name that says what the file holds: ``treatykb-<resource>-<what was asked>-
+    <date>.csv``, e.g. ``treatykb-ratifications-untoc-2026-12-04.csv`` (the filters' values,
+    the object of a detail, the page after the first; the date is ``as_of`` or today's)."""
+    resource = getattr(view, "download_name", None) or getattr(view, "basename", None) or "data"
+    parts = [str(value) for value in (getattr(view, "kwargs", None) or {}).values()]
+    day = timezone.localdate()
+    if request is not None:
+        params = request.query_params
+        for name, values in params.lists():
+            if name not in UNNAMED_PARAMETERS:
+                parts += [part for value in values for part in value.split(",")]
+        try:
+            day = parse_as_of(params.get("as_of")) or day
+        except ValueError:
+            pass
+        page = params.get("page", "").strip()
+        if page.isdigit() and int(page) > 1:
+            parts.append(f"page-{int(page)}")
+    words = [slugify(part.replace("/", "-")) for part in parts]
+    middle = "-".join(word for word in words if word)[:MAX_NAME].strip("-")
+    return "-".join(filter(None, ["treatykb", resource, middle, day.isoformat()])) + ".csv"
+
+
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -76,8 +108,8 @@ class CSVRenderer(BaseRenderer):
         writer.writerow(header)
         writer.writerows([row.get(name, "") for name in header] for row in rows)
         if response is not None and view is not None:
-            name = getattr(view, "basename", None) or "treatykb"
-            response["Content-Disposition"] = f'inline; filename="treatykb-{name}.csv"'
+            request = context.get("request")
+            response["Content-Disposition"] = f'inline; filename="{download_name(view, request)}"'
         return buffer.getvalue().encode(self.charset)
 
 

@@ -5,7 +5,19 @@ error), and the author of a write for the service that records it."""
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from rest_framework import serializers
+
+
+class IdentityField(serializers.HyperlinkedIdentityField):
+    """The object's address in the API, never with the request's query: DRF's reverse keeps a
+    ``?format=`` of the request, and an identifier must not depend on how it was asked for."""
+
+    def get_url(self, obj, view_name, request, format):
+        if getattr(obj, "pk", None) in (None, ""):
+            return None
+        path = reverse(view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 def absolute(serializer, path):
@@ -49,9 +61,13 @@ class SpecSerializer(serializers.BaseSerializer):
     ``?format=csv`` then has the columns and spellings of every other export of that record."""
 
     spec = None
+    chosen = None  # the columns ``fields``/``omit`` keep (``ApiViewSetMixin.choose_fields``)
 
     def to_representation(self, instance):
-        return self.spec.as_dict(instance, day=self.context.get("day"))
+        row = self.spec.as_dict(instance, day=self.context.get("day"))
+        if self.chosen is not None:
+            row = {name: row[name] for name in self.chosen}
+        return row
 
 
 def spec_serializer(spec):

@@ -13,11 +13,11 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 
 from common.history import MAX_REASON, grouped_history
-from common.params import parse_as_of
+from common.params import any_of_values, parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
 from .renderers import CSVRenderer
-from .serializers import spec_serializer
+from .serializers import SpecSerializer, spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -30,9 +30,35 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
-class ApiViewSetMixin(ConditionalReadMixin):
-    """What every endpoint shares: conditional reads, strict parameters, CSV, ``as_of``."""
+FIELDS_HELP = (
+    "Only these fields of each object (comma-separated or repeated); the names are the JSON "
+    "fields, or the CSV columns with format=csv."
+)
+OMIT_HELP = "Leave these fields out of each object (e.g. long texts); comma-separated or repeated."
 
+
+def field_parameters(serializer_class, spec=None):
+    """``fields`` and ``omit`` for the schema, their values the endpoint's field names."""
+    names = list(dict.fromkeys([*serializer_class().fields, *(spec.header if spec else [])]))
+    return [
+        OpenApiParameter(
+            name,
+            {"type": "array", "items": {"type": "string", "enum": names}},
+            description=text,
+            style="form",
+            explode=True,
+        )
+        for name, text in (("fields", FIELDS_HELP), ("omit", OMIT_HELP))
+    ]
+
+
+class ApiViewSetMixin(ConditionalReadMixin):
+    """What every endpoint shares: conditional reads, strict parameters, CSV, ``as_of``,
+    ``fields`` and ``omit``."""
+
+    extra_query_parameters = ("fields", "omit")
+    # The filters a detail address takes (the others are a 400 there: they choose rows).
+    detail_filters = ("as_of",)
     csv_exclude = ()
     default_order_text = ""
     # The record type's CSV columns (``common.csvfiles.Spec``): with one, ``?format=csv`` writes
@@ -67,6 +93,45 @@ class ApiViewSetMixin(ConditionalReadMixin):
         if self.csv_spec is not None and self.action in ("list", "retrieve") and self.wants_csv():
             return spec_serializer(self.csv_spec)
         return super().get_serializer_class()
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.request is not None and self.action in ("list", "retrieve"):
+            self.choose_fields(getattr(serializer, "child", serializer))
+        return serializer
+
+    def field_names(self, serializer):
+        """Every name ``fields`` and ``omit`` accept: the JSON fields and the CSV columns (a
+        name of the other representation is accepted, and has nothing to choose)."""
+        names = [] if isinstance(serializer, SpecSerializer) else list(serializer.fields)
+        names += list(self.serializer_class(context=self.get_serializer_context()).fields)
+        if self.csv_spec is not None:
+            names += self.csv_spec.header
+        return list(dict.fromkeys(names))
+
+    def choose_fields(self, serializer):
+        """Keep only the fields asked for with ``fields`` and not left out with ``omit``; an
+        unknown name is a 400 listing the accepted ones."""
+        params = self.request.query_params
+        wanted, omitted = any_of_values(params, "fields"), any_of_values(params, "omit")
+        if not wanted and not omitted:
+            return
+        accepted = self.field_names(serializer)
+        errors = {
+            name: [f"Unknown field(s): {', '.join(unknown)}. Use any of: {', '.join(accepted)}."]
+            for name, values in (("fields", wanted), ("omit", omitted))
+            if (unknown := [value for value in values if value not in accepted])
+        }
+        if errors:
+            raise ValidationError(errors)
+        if isinstance(serializer, SpecSerializer):
+            serializer.chosen = [
+                n for n in self.csv_spec.header if (not wanted or n in wanted) and n not in omitted
+            ]
+            return
+        for name in list(serializer.fields):
+            if (wanted and name not in wanted) or name in omitted:
+                serializer.fields.pop(name)
 
     def as_of(self):
         """``as_of`` by the one grammar and rule of ``common.params``; a 400 when invalid."""

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.serializers import IdentityField
 from provisions import services
 from provisions.models import Pillar, Provision
 from treaties.api.serializers import ModelValidationMixin, ProvisionReference, absolute
@@ -126,7 +127,7 @@ class ProvisionSerializer(ModelValidationMixin, serializers.ModelSerializer):
 
 
 class PillarSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = IdentityField(
         view_name="api:pillar-detail", lookup_field="slug", help_text="This pillar in the API."
     )
     html_url = serializers.SerializerMethodField(help_text="The pillar's page on the site.")

@@ -43,6 +43,8 @@ class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     Writes (including the pillar tags and related articles) need the matching model permission
     (add/change/delete provision)."""
 
+    download_name = "provisions"  # CSV files: treatykb-provisions-...csv
+
     queryset = Provision.objects.all()
     csv_spec = columns.PROVISION
     serializer_class = ProvisionSerializer
@@ -78,6 +80,8 @@ class PillarViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The four pillars (prevention, protection, prosecution, cooperation) with the number of
     provisions tagged with each, per treaty. Tagging or untagging an article changes the
     pillar's ``modified_at``."""
+
+    download_name = "pillars"  # CSV files: treatykb-pillars-...csv
 
     queryset = Pillar.objects.all()
     csv_spec = columns.PILLAR

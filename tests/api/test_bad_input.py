@@ -46,7 +46,6 @@ def data():
         ("/api/v1/ratifications/?page_size=ten", "page_size", "1 to 1000"),
         ("/api/v1/ratifications/?page=-1", "page", "1 or more"),
         ("/api/v1/ratifications/?ordering=date", "ordering", "consent_on"),
-        ("/api/v1/ratifications/?ordering=", "ordering", "consent_on"),
         ("/api/v1/ratifications/?tretay=untoc", "tretay", "treaty"),
         ("/api/v1/participants/?partyto=untoc", "partyto", "party_to"),
         ("/api/v1/pillars/?treaty=untoc", "treaty", "ordering"),

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from provisions.models import Provision
+from tests.api.conftest import token_client
+from tests.api.test_changes import assert_same, edit_everything_on_real_data
 from treaties.filters import ParticipantFilterSet
 from treaties.models import Participant, Ratification, Treaty
 
@@ -130,6 +133,13 @@ def expected_download_json(response):
     assert len(parties) == expected.count() and parties
 
 
+def expected_changes(response):
+    data = response.json()
+    assert len(data["results"]) == 10 and data["more"] is True
+    assert data["cursor"] == data["results"][-1]["cursor"]
+    assert {"type", "id", "url", "action", "time", "cursor"} == set(data["results"][0])
+
+
 EXAMPLES = {
     "/api/v1/participants/?membership=coe&party_to=palermo-protocol&not_party_to=coe-convention": (
         expected_palermo_not_coe
@@ -144,6 +154,7 @@ EXAMPLES = {
     "/api/v1/provisions/palermo-protocol/6/": expected_article_6,
     "/api/v1/ratifications/?modified_since=2025-01-01T00:00:00Z": expected_modified_since,
     "/api/v1/ratifications/untoc/FR/": None,  # the write example; checked below
+    "/api/v1/changes/?since=0&page_size=10": expected_changes,
     "/api/v1/download/": expected_download_zip,
     "/api/v1/download/?format=json": expected_download_json,
 }
@@ -175,3 +186,36 @@ def test_the_python_examples_use_the_documented_parameters():
 def test_the_documented_write_needs_a_token(client, real_data):
     response = client.patch("/api/v1/ratifications/untoc/FR/", {"note": "x"}, format="json")
     assert response.status_code == 401
+
+
+def python_block(after):
+    """The first Python example after the sentence ``after`` in docs/api.md."""
+    text = DOC.read_text()
+    return re.search(r"```python\n(.*?)```", text[text.index(after) :], flags=re.S).group(1)
+
+
+class Requests:
+    """What the documented code uses of ``requests``, answered by the test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, params=None):
+        assert url.startswith(HOST), url
+        response = self.client.get(url[len(HOST) :], params or {})
+        response.raise_for_status = lambda: None if response.status_code < 400 else 1 / 0
+        return response
+
+
+def test_the_documented_sync_loop_keeps_a_copy_equal_to_a_full_pull(real_data, editor):
+    code = python_block("A complete sync")
+    first, later = code.split("copy, cursor = full_pull()")
+    client = APIClient(HTTP_HOST="localhost:8000")
+    namespace = {}
+    exec(compile(first.replace("import requests", ""), str(DOC), "exec"), namespace)
+    namespace["requests"] = Requests(client)
+    copy, cursor = namespace["full_pull"]()
+    edit_everything_on_real_data(token_client(editor))
+    namespace["pull_changes"](copy, cursor)
+    fresh, _ = namespace["full_pull"]()
+    assert_same(copy, fresh)

@@ -10,8 +10,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
+from catalogue.models import Change
 from provisions import services
 from provisions.models import Pillar, Provision, Topic
 from tests.factories import (
@@ -53,16 +55,39 @@ def world():
     }
 
 
+# The change feed's cursor when everything was last aged: what a test changes comes after it.
+AGED = {}
+FEED_TYPES = {
+    "provisions": "provision",
+    "pillars": "pillar",
+    "statements": "statement",
+    "ratifications": "ratification",
+}
+
+
 def age_everything():
-    """Every row last changed long ago: only what a test changes is newer than SINCE."""
+    """Every row last changed long ago: only what a test changes is newer than SINCE (and
+    listed by the change feed after ``AGED["cursor"]``)."""
     for model in (Provision, Pillar, Topic, Statement):
         model.objects.update(modified_at=LONG_AGO)
+    AGED["cursor"] = str(Change.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
 
 
-def changed(client, endpoint, key="id"):
+def changed(client, endpoint, key="id", feed=True):
     response = client.get(f"/api/v1/{endpoint}/", {"modified_since": SINCE})
     assert response.status_code == 200, response.content
-    return sorted(row[key] for row in response.json()["results"])
+    rows = sorted(row[key] for row in response.json()["results"])
+    if not feed:  # a change written behind the signals' back (QuerySet.update)
+        return rows
+    # The change feed lists the same objects as changed, whichever way the change was made.
+    feed = client.get("/api/v1/changes/", {"since": AGED["cursor"], "page_size": 1000}).json()
+    listed = {
+        c["id"]
+        for c in feed["results"]
+        if c["type"] == FEED_TYPES[endpoint] and c["action"] != "deleted"
+    }
+    assert listed == {str(row) for row in rows}
+    return rows
 
 
 def provisions_changed(client):
@@ -97,7 +122,7 @@ def test_pillars_carry_modified_at_and_filter_on_it(client, world):
     )
     data = client.get("/api/v1/pillars/protection/").json()
     assert data["modified_at"] == "2030-01-01T12:00:00Z"
-    assert changed(client, "pillars", "slug") == ["protection"]
+    assert changed(client, "pillars", "slug", feed=False) == ["protection"]
     # A bare date means its start; an offset is honoured (13:00+02:00 is 11:00 UTC).
     assert client.get("/api/v1/pillars/", {"modified_since": "2030-01-02"}).json()["count"] == 0
     later = client.get("/api/v1/pillars/", {"modified_since": "2030-01-01T13:00:00+02:00"})
@@ -250,11 +275,15 @@ def test_the_admin_tag_import(admin_client, client, world):
 def test_a_statement_saved_or_deleted_reports_its_ratification_record(client, world):
     statement = world["statement"]
     Ratification.objects.update(modified_at=LONG_AGO)
+    age_everything()
     assert changed(client, "ratifications") == []
     statement.text = "Corrected against the depositary."
-    statement.save()
+    with transaction.atomic():  # its own write, as every write path makes it
+        statement.save()
     record = statement.ratification
     assert changed(client, "ratifications") == [f"{record.treaty.slug}/{record.participant.code}"]
     Ratification.objects.update(modified_at=LONG_AGO)
-    statement.delete()
+    age_everything()
+    with transaction.atomic():
+        statement.delete()
     assert changed(client, "ratifications") == [f"{record.treaty.slug}/{record.participant.code}"]

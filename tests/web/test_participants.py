@@ -19,7 +19,7 @@ def test_the_filter_form_has_a_label_for_every_control(client):
     "query, message",
     [
         ("not_party_to=palermo", "Unknown treaty &#x27;palermo&#x27;"),
-        ("membership=nato", "Unknown value &#x27;nato&#x27;. Use one of: coe, asean, eu."),
+        ("membership=nato", "Unknown value &#x27;nato&#x27;. Use one or more of: coe, asean, eu."),
         ("as_of=31-12-2010", "is not a date"),
     ],
 )

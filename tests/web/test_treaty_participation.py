@@ -149,7 +149,7 @@ class TestOnTheShippedData:
         response = client.get("/treaties/untoc/participants.csv?region=Europe")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
-        assert 'filename="treatykb-untoc-participants-' in response["Content-Disposition"]
+        assert 'filename="treatykb-ratifications-untoc-' in response["Content-Disposition"]
         rows = csv_rows(response)
         assert rows[0] == columns.RATIFICATION.header  # the columns of every other export
         region = rows[0].index("region")

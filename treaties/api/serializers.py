@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api.serializers import ModelValidationMixin, absolute, writer
+from common.api.serializers import IdentityField, ModelValidationMixin, absolute, writer
 from treaties import services
 from treaties import status as status_rules
 from treaties.models import (
@@ -25,7 +25,7 @@ from treaties.models import (
 
 
 class TreatySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = IdentityField(
         view_name="api:treaty-detail", lookup_field="slug", help_text="This treaty in the API."
     )
     html_url = serializers.SerializerMethodField(help_text="The treaty's page on the site.")
@@ -161,7 +161,7 @@ NO_RECORD = {
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = IdentityField(
         view_name="api:participant-detail",
         lookup_field="code",
         help_text="This participant in the API.",
@@ -248,9 +248,7 @@ STATEMENT_ID_HELP = "The statement's number, its stable identifier."
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:statement-detail", help_text="This statement in the API."
-    )
+    url = IdentityField(view_name="api:statement-detail", help_text="This statement in the API.")
     provisions = serializers.SerializerMethodField(
         help_text="The articles it concerns, as '<treaty-slug>/<number>'."
     )
@@ -464,9 +462,7 @@ class StatementSerializer(ModelValidationMixin, serializers.ModelSerializer):
     """A reservation, declaration, objection or notification, attached to a ratification record
     (named by ``treaty`` and ``participant``)."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:statement-detail", help_text="This statement in the API."
-    )
+    url = IdentityField(view_name="api:statement-detail", help_text="This statement in the API.")
     treaty = serializers.SlugRelatedField(
         source="ratification.treaty",
         slug_field="slug",

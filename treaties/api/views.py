@@ -52,6 +52,8 @@ class TreatyViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     parties and signatories (as at ``as_of``, today by default), and links to their provisions,
     ratification records and Atom feed."""
 
+    download_name = "treaties"  # CSV files: treatykb-treaties-...csv
+
     queryset = Treaty.objects.for_display()
     csv_spec = columns.TREATY
     serializer_class = TreatySerializer
@@ -93,6 +95,8 @@ class ParticipantViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     subregion, memberships, and their record under every treaty with the status as at
     ``as_of`` (today by default). ``party_to``, ``not_party_to`` and ``signatory_to`` combine,
     e.g. parties to one treaty that are not parties to another."""
+
+    download_name = "participants"  # CSV files: treatykb-participants-...csv
 
     queryset = Participant.objects.for_display()
     serializer_class = ParticipantSerializer
@@ -155,6 +159,8 @@ class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelView
 
     Writes need the matching model permission (add/change/delete ratification record)."""
 
+    download_name = "ratifications"  # CSV files: treatykb-ratifications-...csv
+
     queryset = Ratification.objects.all()
     csv_spec = columns.RATIFICATION
     serializer_class = RatificationSerializer
@@ -200,6 +206,8 @@ class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet
     ratification record (``treaty`` and ``participant``) and to the articles it names.
 
     Writes need the matching model permission (add/change/delete statement)."""
+
+    download_name = "statements"  # CSV files: treatykb-statements-...csv
 
     queryset = Statement.objects.all()
     csv_spec = columns.STATEMENT
