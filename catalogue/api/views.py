@@ -276,6 +276,7 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
     download_name = "changes"  # CSV files: treatykb-changes-...csv
 
     permission_classes = [AllowAny]
+    pagination_class = None  # its own cursor, not pages (common.api.schema: one ChangePage)
     queryset = Change.objects.all()
     extra_query_parameters = ("since", "page_size")
 

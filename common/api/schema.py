@@ -213,8 +213,22 @@ class ApiSchema(AutoSchema):
             return []
         return [requirement for requirement in super().get_auth() if requirement]
 
+    @property
+    def cursor_list(self):
+        """A list with no pages of its own (the change feed's cursor): it answers one object."""
+        return getattr(self.view, "action", None) == "list" and (
+            getattr(self.view, "pagination_class", "") is None
+        )
+
+    def _is_list_view(self, serializer=None):
+        if self.cursor_list:
+            return False
+        return super()._is_list_view(serializer)
+
     def get_operation_id(self):
         operation_id = super().get_operation_id()
+        if self.cursor_list:
+            return operation_id.removesuffix("_retrieve") + "_list"
         if self.csv_only:
             return operation_id.replace(".csv", "") + "_csv"
         return operation_id
