@@ -140,7 +140,7 @@ class DownloadView(APIView):
     )
     def get(self, request, format=None):
         reject_unknown_parameters(request, self)
-        fmt = request.query_params.get("format", "zip")
+        fmt = request.query_params.get("format", "").strip() or "zip"  # empty: the default
         if fmt not in exports.FORMATS:
             raise ValidationError(
                 {"format": [f"Unknown format '{fmt}'. Use one of: {', '.join(exports.FORMATS)}."]}

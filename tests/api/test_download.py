@@ -73,11 +73,15 @@ def test_the_api_and_the_site_serve_the_same_file(client, world):
         assert site["Content-Disposition"] == api["Content-Disposition"]
 
 
+def test_an_empty_format_is_the_default_zip(client, world):
+    response = client.get(URL, {"format": ""})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+
+
 @pytest.mark.parametrize(
     "params, parameter, message",
     [
         ({"format": "csv"}, "format", "Unknown format 'csv'. Use one of: zip, json."),
-        ({"format": ""}, "format", "Unknown format ''. Use one of: zip, json."),
         (
             {"fmt": "zip"},
             "fmt",
