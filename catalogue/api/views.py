@@ -27,7 +27,7 @@ from common.api.backends import reject_unknown_parameters
 from common.api.conditional import ConditionalReadMixin
 from common.api.problems import problem_response
 from common.api.views import FORMAT_PARAMETER
-from common.params import DATE_FORMAT_HELP, parse_date, parse_timestamp
+from common.params import parse_date, parse_timestamp
 
 DOWNLOAD_FORMAT = OpenApiParameter(
     "format",
@@ -88,12 +88,9 @@ def download_document_schema():
 
 def release_date(raw):
     try:
-        day = parse_date(raw)
+        return parse_date(raw)
     except ValueError as error:
         raise ValidationError({"date": [str(error)]}) from None
-    if day is None:
-        raise ValidationError({"date": [f"'' is not a date; {DATE_FORMAT_HELP}."]})
-    return day
 
 
 def release_link(request, release, fmt):
@@ -145,7 +142,7 @@ class DownloadView(APIView):
             raise ValidationError(
                 {"format": [f"Unknown format '{fmt}'. Use one of: {', '.join(exports.FORMATS)}."]}
             )
-        if "date" not in request.query_params:
+        if not request.query_params.get("date", "").strip():  # none, or empty: the latest
             using = releases.ensure_current_release()
             release_file = releases.latest_file(fmt, using)
             if release_file is None:  # every release deleted since this day's check
