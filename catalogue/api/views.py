@@ -273,6 +273,7 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
     download_name = "changes"  # CSV files: treatykb-changes-...csv
 
     permission_classes = [AllowAny]
+    extra_problem_codes = ("410",)  # a cursor or time past the retention
     pagination_class = None  # its own cursor, not pages (common.api.schema: one ChangePage)
     queryset = Change.objects.all()
     extra_query_parameters = ("since", "page_size")

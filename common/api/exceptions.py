@@ -60,7 +60,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError | exceptions.ParseError):
         key = "body" if isinstance(exc, exceptions.ParseError) else ""
         errors = field_messages(exc.detail, key)
-        response = problem_response(request, 400, summary(errors), errors=errors, headers=headers)
+        status = exc.status_code  # 400, or a subclass's own (the change feed's 410)
+        response = problem_response(
+            request, status, summary(errors), errors=errors, headers=headers
+        )
     else:
         status = exc.status_code  # DRF made an unauthenticated answer 403 if no scheme fits
         if getattr(exc, "auth_header", None):

@@ -58,6 +58,12 @@ TYPES = {
         "No representation of the answer matches the Accept header: use application/json or "
         "text/csv.",
     ),
+    "gone": (
+        410,
+        "Gone",
+        "What the request asks for is no longer kept (changes older than their retention): "
+        "'errors' says what to do instead.",
+    ),
     "precondition-failed": (
         412,
         "Precondition failed",

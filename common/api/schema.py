@@ -151,6 +151,11 @@ ERRORS = {
     "403": ("Problem", "The account may not make this change.", {}),
     "404": ("Problem", "No such object, or a page past the last.", {}),
     "406": ("Problem", "No representation matches the Accept header.", {}),
+    "410": (
+        "ValidationProblem",
+        "No longer kept (changes past their retention): pull every list again.",
+        {},
+    ),
     "412": (
         "Problem",
         "If-Match (or If-Unmodified-Since) names a version other than the current one: the "
@@ -279,6 +284,7 @@ class ApiSchema(AutoSchema):
                 "headers": {**VALIDATOR_HEADERS, **RATE_HEADERS},
             }
         codes = READ_ERRORS + (("412",) if self.conditional else ()) if self.reads else WRITE_ERRORS
+        codes += tuple(getattr(self.view, "extra_problem_codes", ()))
         overrides = getattr(self.view, "problem_schemas", {})
         for code in sorted(codes):
             schema, description, headers = ERRORS[code]
