@@ -214,7 +214,7 @@ CHANGE_SINCE = OpenApiParameter(
 )
 CHANGE_PAGE_SIZE = OpenApiParameter(
     "page_size",
-    OpenApiTypes.INT,
+    {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
     description=f"Changes per answer, from 1 to {settings.API_MAX_PAGE_SIZE} (default 100).",
 )
 CHANGE_FIELDS = {

@@ -18,6 +18,7 @@ drf-spectacular describes the serializers; this adds what the API does around th
   (``allowEmptyValue``).
 """
 
+from django import forms
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
@@ -255,7 +256,35 @@ class ApiSchema(AutoSchema):
         for parameter in parameters:
             if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
+            if parameter["in"] == "query":
+                self._describe_values(parameter)
         return parameters
+
+    def _describe_values(self, parameter):
+        """A filter whose values must name something that exists (a treaty, a participant, a
+        region, a pillar, an article) lists them, as they are now, in its schema: a request the
+        schema admits is then one the API accepts. A timestamp is described as one."""
+        filterset_class = getattr(self.view, "filterset_class", None)
+        found = filterset_class.base_filters.get(parameter["name"]) if filterset_class else None
+        if found is None:
+            return
+        field = found.field
+        schema = parameter.get("schema", {})
+        target = schema.get("items", schema) if schema.get("type") == "array" else schema
+        if "enum" in target or target.get("type") not in ("string", None):
+            return
+        values = None
+        if hasattr(field, "vocabulary"):
+            values = field.vocabulary()
+        elif isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            key = field.to_field_name or "pk"
+            values = [str(v) for v in field.queryset.order_by(key).values_list(key, flat=True)]
+        elif isinstance(field, forms.ChoiceField):
+            values = [str(key) for key, _ in field.choices if key not in ("", None)]
+        elif type(field).__name__ == "TimestampField":
+            target["anyOf"] = [{"format": "date-time"}, {"format": "date"}]
+        if values:  # none yet (an empty database): any string, checked by the API
+            target["enum"] = list(dict.fromkeys(values))
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -121,7 +121,9 @@ def test_the_generated_client_gets_typed_records_and_problem_documents(generated
         "untoc",
     ]
     ratifications = importlib.import_module(f"{PACKAGE}.api.ratifications.ratifications_list")
-    untoc = ratifications.sync(client=client, treaty=["untoc"], page_size=1000)
+    models = importlib.import_module(f"{PACKAGE}.models")
+    treaty = models.RatificationsListTreatyItem("untoc")  # the schema lists the treaties
+    untoc = ratifications.sync(client=client, treaty=[treaty], page_size=1000)
     assert untoc.count == len(untoc.results) and all(r.treaty == "untoc" for r in untoc.results)
     refused = ratifications.sync_detailed(client=client, page=999)
     assert refused.status_code == 404 and refused.parsed.status == 404
