@@ -95,8 +95,10 @@ class ISODateField(forms.DateField):
             return None
         try:
             return parse_date(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+        except ValueError as error:  # the value may hold a '%': passed as a parameter
+            raise forms.ValidationError(
+                "%(error)s", code="invalid", params={"error": str(error)}
+            ) from None
 
 
 def page_number(request, parameter="page"):

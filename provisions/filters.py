@@ -45,6 +45,11 @@ class PillarSlugsFilter(DescribedStringMixin, django_filters.ModelMultipleChoice
 class ProvisionReferenceField(forms.CharField):
     """A provision named '<treaty-slug>/<number>', e.g. 'palermo-protocol/6'."""
 
+    def vocabulary(self):
+        """The accepted values, for the schema (``common.api.schema``)."""
+        rows = Provision.objects.in_treaty_order().values_list("treaty__slug", "number")
+        return [f"{slug}/{number}" for slug, number in rows]
+
     def clean(self, value):
         value = super().clean(value)
         if not value:

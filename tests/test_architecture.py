@@ -9,7 +9,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # Bottom to top. A package may import the packages before it in this list, never after.
-LAYERS = ["common", "treaties", "provisions", "catalogue", "review", "treatykb", "bench"]
+LAYERS = ["common", "apikeys", "treaties", "provisions", "catalogue", "review", "treatykb", "bench"]
 
 
 def first_party_imports(package):

@@ -177,6 +177,10 @@ class ParticipantCodesField(forms.Field):
 
     widget = AnyOfTextInput
 
+    def vocabulary(self):
+        """The accepted values, for the schema (``common.api.schema``)."""
+        return list(Participant.objects.order_by("code").values_list("code", flat=True))
+
     def clean(self, value):
         if not value:
             return []

@@ -35,6 +35,8 @@ EDITOR_ACTIONS = {
     # The depositary's record read against the published one: editors run the import (its
     # differences become proposals), everyone in a role sees the runs.
     ("catalogue", "depositaryimport"): ("view", "add"),
+    # Free API keys for organisations: editors issue and revoke them (never delete).
+    ("apikeys", "apikey"): ("view", "add", "change"),
 }
 
 

@@ -2,10 +2,10 @@
 
 A request that fails because the database cannot be reached, or because a query ran past
 ``DATABASE_STATEMENT_TIMEOUT``, gets a 503 with ``Retry-After`` instead of a 500 or a hung
-worker: a plain page styled like the site (``templates/503.html``) or, under ``/api/``, JSON
-``{"detail": ...}``. Nothing about the error is shown; it is logged. Django reconnects on the
-next request (``conn_health_checks``), so the site recovers by itself when the database is
-back, without a restart.
+worker: a plain page styled like the site (``templates/503.html``) or, under ``/api/``, a
+problem document (``application/problem+json``, RFC 9457). Nothing about the error is shown; it
+is logged. Django reconnects on the next request (``conn_health_checks``), so the site recovers
+by itself when the database is back, without a restart.
 
 ``/healthz`` runs one query on the primary and answers 200 or 503 in JSON, for load balancers
 and monitoring (docs/deploy.md, "Health checks").
@@ -19,6 +19,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error
+
+from common.api.problems import API_PREFIX, problem_response
 
 logger = logging.getLogger("treatykb.availability")
 
@@ -35,10 +37,10 @@ def is_unavailable_error(exc):
 
 
 def unavailable_response(request):
-    """The 503 answer: JSON under /api/, the site's page elsewhere. Rendered without the
-    request's context processors, so it needs no database."""
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": API_MESSAGE}, status=503)
+    """The 503 answer: a problem document under /api/, the site's page elsewhere. Rendered
+    without the request's context processors, so it needs no database."""
+    if request.path.startswith(API_PREFIX):
+        response = problem_response(request, 503, API_MESSAGE)
     else:
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -1,27 +1,8 @@
 """Who is asking: the client address that login lockouts (django-axes) count failures against."""
 
-from django.conf import settings
 from django.shortcuts import render
 
-
-def client_ip(request):
-    """The client's IP address.
-
-    Without a proxy (``TRUSTED_PROXY_COUNT`` 0) it is ``REMOTE_ADDR``. Behind N proxies, each of
-    which appends the address it received the request from to ``X-Forwarded-For``, it is the
-    N-th address from the right: entries further left were written by the client and can be
-    forged. A request with fewer entries than proxies did not come through them all, so its
-    ``REMOTE_ADDR`` is used.
-    """
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
+from common.clients import client_ip  # noqa: F401 (AXES_CLIENT_IP_CALLABLE names it here)
 
 
 def lockout_response(request, original_response=None, credentials=None):

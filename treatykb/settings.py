@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "common",
+    "apikeys",
     "treaties",
     "provisions",
     "catalogue",
@@ -100,9 +102,13 @@ MIDDLEWARE = [
     "treatykb.routers.PrimaryReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Every error under /api/ as an RFC 9457 problem document (common/api/problems.py).
+    "common.api.problems.ProblemMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The API's quotas: per API key, or per address; RateLimit headers (apikeys/middleware.py).
+    "apikeys.middleware.QuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (the editors' history; see common/history.py).
@@ -285,6 +291,8 @@ SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
 # Reads are public; writes need a Django model permission (token or session). Anonymous clients are
 # throttled (API_ANON_RATE, e.g. "120/minute"; "" turns throttling off).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute").strip() or None
+# The rate a new API key is issued with (each key has its own, apikeys.ApiKey.rate).
+API_KEY_RATE = os.environ.get("API_KEY_RATE", "5000/hour").strip() or "5000/hour"
 API_PAGE_SIZE = 100
 API_MAX_PAGE_SIZE = 1000
 REST_FRAMEWORK = {
@@ -308,9 +316,9 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.api.backends.StrictContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
-    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.AnonymousRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Quotas are counted by apikeys.middleware.QuotaMiddleware (304s free), not by DRF.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "common.api.exceptions.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
@@ -349,6 +357,8 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Conditional requests from a dashboard, and the API key (apikeys/middleware.py).
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since", "x-api-key"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = [
     "ETag",
@@ -358,6 +368,8 @@ CORS_EXPOSE_HEADERS = [
     "Retry-After",
     "Content-Disposition",
     "Repr-Digest",
+    "RateLimit",
+    "RateLimit-Policy",
 ]
 
 LOGGING = {

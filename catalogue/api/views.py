@@ -25,8 +25,9 @@ from catalogue import changes, exports, releases
 from catalogue.models import Change, ChangeAction
 from common.api.backends import reject_unknown_parameters
 from common.api.conditional import ConditionalReadMixin
+from common.api.problems import problem_response
 from common.api.views import FORMAT_PARAMETER
-from common.params import DATE_FORMAT_HELP, parse_date, parse_timestamp
+from common.params import parse_date, parse_timestamp
 
 DOWNLOAD_FORMAT = OpenApiParameter(
     "format",
@@ -87,12 +88,9 @@ def download_document_schema():
 
 def release_date(raw):
     try:
-        day = parse_date(raw)
+        return parse_date(raw)
     except ValueError as error:
         raise ValidationError({"date": [str(error)]}) from None
-    if day is None:
-        raise ValidationError({"date": [f"'' is not a date; {DATE_FORMAT_HELP}."]})
-    return day
 
 
 def release_link(request, release, fmt):
@@ -113,6 +111,8 @@ class DownloadView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     extra_query_parameters = ("date",)
+    conditional_reads = True  # ETag (the SHA-256) and Last-Modified, 304 (common.api.schema)
+    problem_schemas = {"404": "NoReleaseProblem"}
 
     def perform_content_negotiation(self, request, force=False):
         # ``format`` names the archive here, not a renderer; errors are always JSON.
@@ -133,49 +133,34 @@ class DownloadView(APIView):
                 ),
             ),
             (200, "application/json"): OpenApiResponse(download_document_schema()),
-            304: OpenApiResponse(description="Not modified since the ETag or date sent."),
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description=(
-                    "An unknown format, a malformed date or an unknown query parameter, named "
-                    "with the accepted values."
-                ),
-            ),
-            404: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description=(
-                    "No release of that date: 'detail', and the nearest releases before and "
-                    "after it ('earlier', 'later': date and url, or null)."
-                ),
-            ),
         },
     )
     def get(self, request, format=None):
         reject_unknown_parameters(request, self)
-        fmt = request.query_params.get("format", "zip")
+        fmt = request.query_params.get("format", "").strip() or "zip"  # empty: the default
         if fmt not in exports.FORMATS:
             raise ValidationError(
                 {"format": [f"Unknown format '{fmt}'. Use one of: {', '.join(exports.FORMATS)}."]}
             )
-        if "date" not in request.query_params:
+        if not request.query_params.get("date", "").strip():  # none, or empty: the latest
             using = releases.ensure_current_release()
             release_file = releases.latest_file(fmt, using)
             if release_file is None:  # every release deleted since this day's check
-                return Response({"detail": "There is no release yet."}, status=404)
+                return problem_response(request, 404, "There is no release yet.")
             return releases.file_response(request, release_file, cache_control="no-cache")
         day = release_date(request.query_params["date"])
         using = releases.ensure_current_release() if day == timezone.localdate() else None
         release_file = releases.file_of(day, fmt, using)
         if release_file is None:
             earlier, later = releases.nearest(day)
-            return Response(
-                {
-                    "detail": f"There is no release of {day.isoformat()}: a release is made "
-                    "only on the days the data changes.",
-                    "earlier": release_link(request, earlier, fmt),
-                    "later": release_link(request, later, fmt),
-                },
-                status=404,
+            return problem_response(
+                request,
+                404,
+                f"There is no release of {day.isoformat()}: a release is made only on the days "
+                "the data changes.",
+                name="no-release",
+                earlier=release_link(request, earlier, fmt),
+                later=release_link(request, later, fmt),
             )
         return releases.file_response(request, release_file)
 
@@ -288,6 +273,8 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
     download_name = "changes"  # CSV files: treatykb-changes-...csv
 
     permission_classes = [AllowAny]
+    extra_problem_codes = ("410",)  # a cursor or time past the retention
+    pagination_class = None  # its own cursor, not pages (common.api.schema: one ChangePage)
     queryset = Change.objects.all()
     # Its own paging (cursors, ``page_size``), no filters: only these parameters.
     pagination_class = None

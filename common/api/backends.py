@@ -34,7 +34,8 @@ def accepted_parameters(view, queryset=None):
     if paginator is not None and getattr(view, "action", None) == "list":
         names += [paginator.page_query_param, paginator.page_size_query_param]
     names += list(getattr(view, "extra_query_parameters", ()))
-    names += ALWAYS_ACCEPTED
+    if not getattr(view, "csv_only", False):  # a .csv address is CSV: no format to choose
+        names += ALWAYS_ACCEPTED
     return list(dict.fromkeys(n for n in names if n))
 
 

@@ -176,7 +176,7 @@ class ConditionalReadMixin:
             )
         if version:  # If-Match needs the strong ETag: not compressed (common/compression.py)
             response.keep_strong_etag = True
-        if response.status_code in (200, 304):
+        if response.status_code in (200, 304, 412):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(stamp)
             response["Cache-Control"] = "no-cache"

@@ -3,8 +3,8 @@
 Nested objects become dotted columns (``treaties.untoc.status``), lists of values are joined
 with "; ", lists of objects by their ``id``. A paginated list gives the rows of the requested
 page (use ``page_size`` up to the maximum to get everything in one file); the total and the
-next/previous pages are in the ``X-Total-Count`` and ``Link`` headers. Errors come as
-``parameter,message`` rows with the error status. A text that starts like a spreadsheet formula
+next/previous pages are in the ``X-Total-Count`` and ``Link`` headers. Errors are never CSV:
+they are problem documents (``common.api.problems``). A text that starts like a spreadsheet formula
 (``=``, ``+``, ``-``, ``@``) gets a leading apostrophe (``common.csvfiles.spreadsheet_safe``).
 """
 
@@ -98,17 +98,6 @@ def download_name(view, request):
     return "-".join(filter(None, ["treatykb", resource, middle, day.isoformat()])) + ".csv"
 
 
-def error_rows(detail, prefix=""):
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            yield from error_rows(value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}")
-    elif isinstance(detail, list):
-        for item in detail:
-            yield from error_rows(item, prefix)
-    else:
-        yield [prefix or "detail", spreadsheet_safe(str(detail))]
-
-
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -121,10 +110,6 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(buffer, lineterminator="\r\n")
         if data is None:
             return b""
-        if response is not None and response.status_code >= 400:
-            writer.writerow(["parameter", "message"])
-            writer.writerows(error_rows(data))
-            return buffer.getvalue().encode(self.charset)
         if isinstance(data, dict) and isinstance(data.get("results"), list):
             records = data["results"]
         elif isinstance(data, list):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 
 from common import proposals
@@ -19,6 +19,7 @@ from common.history import MAX_REASON, grouped_history
 from common.params import any_of_values, parse_as_of
 
 from .conditional import ConditionalReadMixin, etag_versions, record_version, version_token
+from .renderers import CSVRenderer
 from .serializers import ProposalAcceptedSerializer, SpecSerializer, spec_serializer
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -82,6 +83,26 @@ class ApiViewSetMixin(ConditionalReadMixin):
     # The record type's CSV columns (``common.csvfiles.Spec``): with one, ``?format=csv`` writes
     # them, as every other export of the record does; without, the JSON's fields, flattened.
     csv_spec = None
+    # A list's CSV address (``<list>.csv``, treatykb/api_urls.py): CSV whatever Accept says,
+    # described as an operation of its own (``common.api.schema``).
+    csv_only = False
+
+    def initial(self, request, *args, **kwargs):
+        """A method the address never answers is a 405 (with Allow), before any 401 or 403."""
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_renderers(self):
+        if self.csv_only:
+            return [CSVRenderer()]
+        return super().get_renderers()
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.csv_only:
+            return CSVRenderer(), CSVRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def wants_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None) if self.request else None
@@ -179,14 +200,20 @@ class AtomicWritesMixin:
 
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())
-        obj = get_object_or_404(queryset, **self.object_filters())
+        try:
+            obj = get_object_or_404(queryset, **self.object_filters())
+        except (ValueError, DjangoValidationError):  # a key of the wrong type: no such record
+            raise Http404 from None
         self.check_object_permissions(self.request, obj)
         return obj
 
     def current_version(self):
         """The version token of the record a detail address names, in one light query."""
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        row = queryset.filter(**self.object_filters()).values("pk", "modified_at").first()
+        try:
+            row = queryset.filter(**self.object_filters()).values("pk", "modified_at").first()
+        except (ValueError, DjangoValidationError):  # a key of the wrong type: no such record
+            raise Http404 from None
         if row is None:
             raise Http404
         return version_token(queryset.model, row["pk"], row["modified_at"])

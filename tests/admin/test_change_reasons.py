@@ -64,5 +64,5 @@ def test_a_reason_longer_than_the_history_keeps_is_a_400(editor, untoc):
         format="json",
         HTTP_X_CHANGE_REASON="x" * 101,
     )
-    assert response.status_code == 400 and "X-Change-Reason" in response.json()
+    assert response.status_code == 400 and "X-Change-Reason" in response.json()["errors"]
     assert Ratification.objects.get().note == ""

@@ -67,3 +67,17 @@ def reader_client(reader):
 @pytest.fixture
 def editor_client(editor):
     return token_client(editor)
+
+
+@pytest.fixture
+def shipped_site(live_server, settings):
+    """The shipped data set, committed (a transactional test: the live server's thread reads
+    it through its own connection on PostgreSQL), served by ``live_server``; its base URL.
+
+    Use with ``pytest.mark.django_db(transaction=True, databases=["default", "replica"],
+    serialized_rollback=True)``."""
+    from catalogue.loader import load
+
+    settings.ALLOWED_HOSTS = ["*"]
+    load(settings.TREATYKB_FIXTURES_DIR)
+    return live_server.url

@@ -64,15 +64,16 @@ def test_invalid_input_is_a_400_naming_the_parameter_and_the_accepted_values(
 ):
     response = client.get(url)
     assert response.status_code == 400, response.content
-    messages = response.json()[parameter]
+    assert response["Content-Type"] == "application/problem+json"
+    messages = response.json()["errors"][parameter]
     assert any(accepted in message for message in messages), messages
 
 
-def test_invalid_input_as_csv_is_a_400_with_parameter_and_message_columns(client):
+def test_invalid_input_asked_as_csv_is_answered_in_the_one_error_shape(client):
     response = client.get("/api/v1/ratifications/?format=csv&status=ratified")
     assert response.status_code == 400
-    lines = response.content.decode().splitlines()
-    assert lines[0] == "parameter,message" and lines[1].startswith("status,")
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["status"]
 
 
 @pytest.mark.parametrize(
@@ -86,10 +87,42 @@ def test_invalid_input_as_csv_is_a_400_with_parameter_and_message_columns(client
         "/api/v1/ratifications/untoc/ZZ/",
         "/api/v1/ratifications/untoc/FR/",
         "/api/v1/statements/999999/",
+        "/api/v1/statements/null,null/",
+        "/api/v1/statements/0.5/",
         "/api/v1/feeds/treaties/nope.atom",
         "/api/v1/feeds/participants/ZZ.atom",
         "/api/v1/ratifications/?page=99",
     ],
 )
-def test_unknown_objects_are_404(client, url):
-    assert client.get(url).status_code == 404
+def test_unknown_objects_are_404_problem_documents(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 404 and problem["instance"] == url
+    assert problem["type"] == "http://localhost/api/v1/problems/not-found/"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing-here/", "/api/v1/treaties/untoc/extra/", "/api/v2/", "/api/"]
+)
+def test_an_unknown_address_under_the_api_is_a_404_problem_not_a_page(client, url):
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Not found"
+    assert "/api/v1/" in response.json()["detail"]
+
+
+def test_a_value_with_a_percent_sign_is_a_400_not_a_server_error(client):
+    response = client.get("/api/v1/treaties/", {"as_of": "B\\%é"})
+    assert response.status_code == 400
+    assert "is not a date" in response.json()["errors"]["as_of"][0]
+
+
+def test_every_problem_type_is_described_at_its_address(client):
+    problem = client.get("/api/v1/ratifications/?status=ratified").json()
+    described = client.get(problem["type"])
+    assert described.status_code == 200
+    assert described.json()["status"] == 400 and described.json()["title"] == problem["title"]
+    assert client.get("/api/v1/problems/nope/").status_code == 404

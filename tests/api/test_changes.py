@@ -328,7 +328,7 @@ def test_bad_parameters_are_a_400_naming_them(client, world, params, message):
     response = client.get("/api/v1/changes/", params)
     assert response.status_code == 400
     [name] = params
-    assert message in response.json()[name][0]
+    assert message in response.json()["errors"][name][0]
 
 
 def test_an_empty_since_starts_from_the_oldest_change_kept(client, world):
@@ -350,7 +350,8 @@ def test_changes_are_kept_a_year_and_older_ones_are_gone(client, world):
     too_old = (timezone.now() - datetime.timedelta(days=400)).isoformat()
     response = client.get("/api/v1/changes/", {"since": too_old})
     assert response.status_code == 410
-    assert "kept 366 days" in response.json()["since"][0]
+    assert response["Content-Type"] == "application/problem+json"
+    assert "kept 366 days" in response.json()["errors"]["since"][0]
 
 
 def test_the_prune_command_refuses_to_keep_less_than_a_year():

@@ -140,7 +140,20 @@ def expected_changes(response):
     assert {"type", "id", "url", "action", "time", "cursor"} == set(data["results"][0])
 
 
+def expected_untoc_records(response):
+    data = response.json()
+    assert data["count"] == Ratification.objects.filter(treaty__slug="untoc").count()
+    assert {row["treaty"] for row in data["results"]} == {"untoc"}
+
+
+def expected_schema(response):
+    schema = response.json()
+    assert schema["openapi"].startswith("3.") and "/api/v1/ratifications.csv" in schema["paths"]
+
+
 EXAMPLES = {
+    "/api/v1/ratifications/?treaty=untoc": expected_untoc_records,
+    "/api/v1/schema/?format=json": expected_schema,
     "/api/v1/participants/?membership=coe&party_to=palermo-protocol&not_party_to=coe-convention": (
         expected_palermo_not_coe
     ),

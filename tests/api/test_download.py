@@ -73,11 +73,15 @@ def test_the_api_and_the_site_serve_the_same_file(client, world):
         assert site["Content-Disposition"] == api["Content-Disposition"]
 
 
+def test_an_empty_format_is_the_default_zip(client, world):
+    response = client.get(URL, {"format": ""})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+
+
 @pytest.mark.parametrize(
     "params, parameter, message",
     [
         ({"format": "csv"}, "format", "Unknown format 'csv'. Use one of: zip, json."),
-        ({"format": ""}, "format", "Unknown format ''. Use one of: zip, json."),
         (
             {"fmt": "zip"},
             "fmt",
@@ -90,8 +94,8 @@ def test_bad_input_is_a_400_naming_the_parameter_and_the_accepted_values(
 ):
     response = client.get(URL, params)
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {parameter: [message]}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {parameter: [message]}
 
 
 def test_a_matching_etag_gets_304_after_one_query(client, world, django_assert_num_queries):
@@ -129,10 +133,7 @@ def test_public_read_only(client, editor_client, world):
 
 
 def test_throttled_like_every_other_endpoint(client, world, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},
-    }
+    settings.API_ANON_RATE = "2/minute"
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
     assert int(client.get(URL)["Retry-After"]) > 0
 

@@ -95,10 +95,7 @@ def test_the_etag_depends_on_the_query_and_the_representation(client):
 
 def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
     build_world(n=1)
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
-    }
+    settings.API_ANON_RATE = "3/minute"
     statuses = [client.get("/api/v1/treaties/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = client.get("/api/v1/treaties/")
@@ -106,10 +103,7 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
 
 
 def test_authenticated_clients_are_not_throttled_as_anonymous(reader_client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "1/minute"},
-    }
+    settings.API_ANON_RATE = "1/minute"
     assert [reader_client.get("/api/v1/treaties/").status_code for _ in range(3)] == [200] * 3
 
 

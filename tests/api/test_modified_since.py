@@ -109,7 +109,7 @@ def test_every_list_takes_modified_since_and_rejects_a_bad_one(client, world, en
     assert client.get(f"/api/v1/{endpoint}/", {"modified_since": SINCE}).status_code == 200
     response = client.get(f"/api/v1/{endpoint}/", {"modified_since": "last week"})
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "modified_since": [
             "'last week' is not a timestamp: use ISO 8601, e.g. 2025-01-31T12:00:00Z or 2025-01-31."
         ]

@@ -113,9 +113,9 @@ def test_a_list_parameter_takes_commas_and_repetition_alike(
 def test_an_unknown_value_in_a_list_is_named(client, world):
     response = client.get("/api/v1/ratifications/", {"treaty": "untoc,untok"})
     assert response.status_code == 400
-    assert response.json()["treaty"][0].startswith("Unknown treaty 'untok'.")
+    assert response.json()["errors"]["treaty"][0].startswith("Unknown treaty 'untok'.")
     response = client.get("/api/v1/ratifications/", {"status": ["party", "partie"]})
-    assert response.json()["status"][0].startswith(
+    assert response.json()["errors"]["status"][0].startswith(
         "Unknown value 'partie'. Use one or more of: party"
     )
 
@@ -136,7 +136,7 @@ def test_an_unknown_value_in_a_list_is_named(client, world):
 )
 def test_an_empty_value_means_no_filter_for_every_parameter(client, world, url):
     everything = client.get(url).json()
-    accepted = client.get(url, {"tretay": "x"}).json()["tretay"][0].split(": ", 1)[1]
+    accepted = client.get(url, {"tretay": "x"}).json()["errors"]["tretay"][0].split(": ", 1)[1]
     names = [name.strip(" .") for name in accepted.split(",")]
     assert "ordering" in names and "page" in names and "fields" in names
     response = client.get(url, {name: "" for name in names})
@@ -203,7 +203,7 @@ def test_a_detail_address_rejects_list_filters(client, world, url, params):
     response = client.get(url, params)
     assert response.status_code == 400
     [name] = params
-    assert f"Unknown query parameter '{name}'" in response.json()[name][0]
+    assert f"Unknown query parameter '{name}'" in response.json()["errors"][name][0]
 
 
 def test_a_detail_address_takes_as_of_and_fields(client, world):
@@ -242,7 +242,7 @@ def test_fields_choose_the_csv_columns_too(client, world):
 def test_an_unknown_field_is_a_400_naming_the_accepted_ones(client, world):
     response = client.get("/api/v1/statements/", {"fields": "id,txt"})
     assert response.status_code == 400
-    message = response.json()["fields"][0]
+    message = response.json()["errors"]["fields"][0]
     assert message.startswith("Unknown field(s): txt. Use any of: id, url, treaty, participant")
 
 

@@ -187,9 +187,8 @@ def test_invalid_writes_are_400_with_field_messages(editor_client, data, body, f
     before = snapshot()
     response = editor_client.post("/api/v1/ratifications/", body, format="json")
     assert response.status_code == 400, response.content
-    assert field in response.json() or (
-        field == "__all__" and "non_field_errors" in response.json()
-    ), response.json()
+    errors = response.json()["errors"]
+    assert field in errors or (field == "__all__" and "non_field_errors" in errors), errors
     assert snapshot() == before
 
 
@@ -201,7 +200,7 @@ def test_a_statement_needs_an_existing_record_and_articles_of_its_treaty(editor_
         {"treaty": "untoc", "participant": "DE", "kind": "declaration", "text": "x"},
         format="json",
     )
-    assert response.status_code == 400 and "participant" in response.json()
+    assert response.status_code == 400 and "participant" in response.json()["errors"]
     response = editor_client.post(
         "/api/v1/statements/",
         {
@@ -213,7 +212,7 @@ def test_a_statement_needs_an_existing_record_and_articles_of_its_treaty(editor_
         },
         format="json",
     )
-    assert response.status_code == 400 and "provisions" in response.json()
+    assert response.status_code == 400 and "provisions" in response.json()["errors"]
 
 
 def test_provision_tags_and_related_articles_are_written(editor_client, data):
@@ -230,7 +229,7 @@ def test_provision_tags_and_related_articles_are_written(editor_client, data):
         refused = editor_client.patch(
             "/api/v1/provisions/untoc/6/", {"related": wrong}, format="json"
         )
-        assert refused.status_code == 400 and "related" in refused.json()
+        assert refused.status_code == 400 and "related" in refused.json()["errors"]
     duplicate = editor_client.post(
         "/api/v1/provisions/", {"treaty": "untoc", "number": "7", "text": "x"}, format="json"
     )
@@ -238,7 +237,7 @@ def test_provision_tags_and_related_articles_are_written(editor_client, data):
     empty = editor_client.post(
         "/api/v1/provisions/", {"treaty": "untoc", "number": "9", "text": ""}, format="json"
     )
-    assert empty.status_code == 400 and "text_incomplete" in empty.json()
+    assert empty.status_code == 400 and "text_incomplete" in empty.json()["errors"]
 
 
 def test_a_statement_withdrawn_before_it_was_made_is_refused(editor_client, data):
@@ -247,7 +246,7 @@ def test_a_statement_withdrawn_before_it_was_made_is_refused(editor_client, data
         {"made_on": "2010-01-01", "withdrawn_on": "2009-01-01"},
         format="json",
     )
-    assert response.status_code == 400 and "withdrawn_on" in response.json()
+    assert response.status_code == 400 and "withdrawn_on" in response.json()["errors"]
     assert Statement.objects.get().withdrawn_on is None
 
 

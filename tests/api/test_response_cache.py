@@ -105,10 +105,7 @@ def test_an_edit_shows_at_once_in_a_replayed_detail(client):
 
 def test_replayed_responses_are_still_throttled(client, settings):
     build_world(n=1)
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
-    }
+    settings.API_ANON_RATE = "3/minute"
     statuses = [client.get("/api/v1/treaties/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 

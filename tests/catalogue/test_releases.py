@@ -232,7 +232,10 @@ def test_the_api_serves_a_release_by_date_and_names_the_nearest_when_there_is_no
 
     missing = client.get("/api/v1/download/", {"date": "2025-03-05", "format": "json"})
     assert missing.status_code == 404
-    assert missing.json() == {
+    assert missing["Content-Type"] == "application/problem+json"
+    problem = missing.json()
+    assert problem["type"] == "http://testserver/api/v1/problems/no-release/"
+    assert {key: problem[key] for key in ("detail", "earlier", "later")} == {
         "detail": "There is no release of 2025-03-05: a release is made only on the days the "
         "data changes.",
         "earlier": {
@@ -246,11 +249,11 @@ def test_the_api_serves_a_release_by_date_and_names_the_nearest_when_there_is_no
     }
 
 
-@pytest.mark.parametrize("value", ["2025-02-30", "yesterday", ""])
+@pytest.mark.parametrize("value", ["2025-02-30", "yesterday"])
 def test_the_api_answers_a_malformed_date_with_a_400(client, treaty, value):
     response = client.get("/api/v1/download/", {"date": value})
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "date": [f"'{value}' is not a date; use the form YYYY-MM-DD, e.g. 2010-12-31."]
     }
 
@@ -300,3 +303,9 @@ class TestOnTheShippedData:
         release = Release.objects.get(day=timezone.localdate())
         document = json.loads(release.files.get(format="json").data())
         assert len(document["treaties"]) == 4
+
+
+def test_an_empty_date_on_the_api_is_the_latest_release(client, monday_and_thursday):
+    latest = client.get("/api/v1/download/")
+    empty = client.get("/api/v1/download/", {"date": ""})
+    assert empty.status_code == 200 and empty.content == latest.content

@@ -56,15 +56,19 @@ def test_a_page_gets_a_clear_503_when_the_database_is_unreachable(client, url, e
 
 
 @pytest.mark.parametrize("url", ["/api/v1/treaties/", "/api/v1/ratifications/?treaty=untoc"])
-def test_the_api_answers_503_in_json(client, url):
+def test_the_api_answers_503_as_a_problem_document(client, url):
     with database_down():
         response = client.get(url)
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert response["Retry-After"] == "30"
     assert response.json() == {
+        "type": "http://testserver/api/v1/problems/unavailable/",
+        "title": "Service unavailable",
+        "status": 503,
         "detail": "The service is temporarily unavailable: its database cannot be reached or "
-        "is too slow. Please retry later."
+        "is too slow. Please retry later.",
+        "instance": url,
     }
 
 

@@ -66,10 +66,13 @@ def test_the_api_csv(client, hostile):
         assert_no_live_formula(rows(response.content.decode()))
 
 
-def test_the_api_csv_error_rows(client, db):
+def test_an_api_error_asked_as_csv_is_never_a_spreadsheet(client, db):
+    """Errors are problem documents (JSON) whatever the representation asked for: a value
+    echoed in a message never reaches a spreadsheet as a cell."""
     response = client.get("/api/v1/statements/?format=csv&kind==1+1")
     assert response.status_code == 400
-    assert all(not cell.startswith("=") for row in rows(response.content.decode()) for cell in row)
+    assert response["Content-Type"] == "application/problem+json"
+    assert "kind" in response.json()["errors"]
 
 
 def test_the_treaty_participants_csv_and_the_matrix_csv(client, hostile):

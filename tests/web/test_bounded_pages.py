@@ -285,6 +285,6 @@ def test_an_unknown_treaty_in_a_filter_names_a_few_slugs_not_the_whole_collectio
     add_other_treaties(40)
     response = client.get("/api/v1/ratifications/?treaty=atlantis")
     assert response.status_code == 400
-    message = response.json()["treaty"][0]
+    message = response.json()["errors"]["treaty"][0]
     assert message.startswith("Unknown treaty 'atlantis'. Use a treaty's slug, e.g. untoc,")
     assert "other-039" not in message and "/api/v1/treaties/" in message
