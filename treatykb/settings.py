@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # fields= and omit= choose an object's properties: none of them is required in an answer.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.fields_are_optional",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RatificationStatusEnum": "treaties.status.CHOICES",
         "ParticipantKindEnum": "treaties.models.ParticipantKind",

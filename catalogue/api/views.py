@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -203,13 +203,21 @@ class ApiRootView(APIView):
 
 CHANGE_SINCE = OpenApiParameter(
     "since",
-    OpenApiTypes.STR,
+    # A cursor (digits) or a moment (a date, or a date and time).
+    {
+        "anyOf": [
+            {"type": "string", "pattern": "^[0-9]+$"},
+            {"type": "string", "format": "date"},
+            {"type": "string", "format": "date-time"},
+        ]
+    },
     description=(
         "Where to start: a cursor (the ``cursor`` of the previous answer, or of any entry: the "
         "changes after it), or a moment (ISO 8601 timestamp, UTC unless an offset is given, or "
         "a date: the changes at or after it). Empty or omitted: from the oldest change kept. "
         f"Changes are kept {changes.RETENTION_DAYS} days: a moment older than that, or a "
-        "cursor whose change is no longer kept, is a 410 (pull everything again)."
+        "cursor whose change is no longer kept, is a 410 (pull everything again); a cursor "
+        "no change ever had is a 404."
     ),
 )
 CHANGE_PAGE_SIZE = OpenApiParameter(
@@ -299,7 +307,10 @@ class ChangeFeedViewSet(ConditionalReadMixin, GenericViewSet):
                             ]
                         }
                     )
-                raise ValidationError({"since": [f"Unknown cursor '{raw}'."]})
+                raise NotFound(
+                    f"Unknown cursor '{raw}': no change has that number. A cursor is the "
+                    "number an earlier answer gave."
+                )
             return cursor, None
         try:
             moment = parse_timestamp(raw)

@@ -324,3 +324,26 @@ class ApiSchema(AutoSchema):
                 "content": {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
             }
         return dict(sorted(responses.items()))
+
+
+# The objects a read may trim with ``fields=`` and ``omit=`` (common.api.views.ApiViewSetMixin).
+TRIMMABLE_COMPONENTS = (
+    "Treaty",
+    "TreatyDetail",
+    "Participant",
+    "Ratification",
+    "Statement",
+    "Provision",
+    "Pillar",
+)
+
+
+def fields_are_optional(result, generator, request, public):
+    """Postprocessing hook: the top-level properties of the objects a read answers with are not
+    ``required``, since ``fields=`` and ``omit=`` choose which of them an answer carries (each
+    property's own schema is unchanged). The write bodies (``*Request``) keep theirs."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in TRIMMABLE_COMPONENTS:
+        if name in schemas:
+            schemas[name].pop("required", None)
+    return result

@@ -318,7 +318,6 @@ def test_a_deleted_object_is_a_tombstone(client, world):
     "params, message",
     [
         ({"since": "yesterday"}, "'yesterday' is not a timestamp"),
-        ({"since": "999999"}, "Unknown cursor '999999'."),
         ({"page_size": "0"}, "'0' is not a valid page size"),
         ({"page_size": "1001"}, "'1001' is not a valid page size"),
         ({"type": "treaty"}, "Unknown query parameter 'type'"),
@@ -329,6 +328,12 @@ def test_bad_parameters_are_a_400_naming_them(client, world, params, message):
     assert response.status_code == 400
     [name] = params
     assert message in response.json()["errors"][name][0]
+
+
+def test_a_cursor_no_change_ever_had_is_a_404(client, world):
+    response = client.get("/api/v1/changes/", {"since": "999999"})
+    assert response.status_code == 404
+    assert "Unknown cursor '999999'" in response.json()["detail"]
 
 
 def test_an_empty_since_starts_from_the_oldest_change_kept(client, world):

@@ -26,6 +26,8 @@ def test_schemathesis_with_every_check_finds_no_failure_in_any_read(shipped_site
     run = subprocess.run(
         [
             str(ST),
+            "--config-file",
+            str(Path(__file__).with_name("schemathesis.toml")),
             "run",
             f"{shipped_site}/api/v1/schema/?format=json",
             "--checks",

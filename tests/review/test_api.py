@@ -116,12 +116,12 @@ def test_a_write_that_changes_nothing_answers_the_record(api, record):
 def test_bad_input_is_a_400_with_field_messages_not_a_proposal(api, record):
     response = api.patch(RECORD, {"consent_on": "2010-01-01"}, format="json")
     assert response.status_code == 400
-    assert "consent_on" in response.json()
+    assert "consent_on" in response.json()["errors"]
     bad_source = api.patch(
         RECORD, {"note": "x"}, format="json", HTTP_X_CHANGE_SOURCE="not an address"
     )
     assert bad_source.status_code == 400
-    assert "X-Change-Source" in bad_source.json()
+    assert "X-Change-Source" in bad_source.json()["errors"]
     assert not Proposal.objects.exists()
 
 
