@@ -123,3 +123,20 @@ def filter_errors(filterset):
         for error in errors:
             messages.append(f"{label} ({name}): {error}")
     return messages
+
+
+def sort_links(labels, column, descending):
+    """For a table sorted by ``column`` (descending or not), per column of ``labels`` ({key:
+    label}): the ``sort`` value its header link sets (the same column toggles its direction,
+    another sorts ascending), its ``aria-sort`` and whether it is the current one."""
+    links = {}
+    for key, label in labels.items():
+        active = key == column
+        descending_now = active and descending
+        links[key] = {
+            "label": label,
+            "value": key if descending_now or not active else f"-{key}",
+            "aria": ("descending" if descending_now else "ascending") if active else "none",
+            "active": active,
+        }
+    return links

@@ -12,6 +12,7 @@ which occasion each was, and the summary names the participants with more than o
 import datetime
 from dataclasses import dataclass
 
+from common.params import sort_links
 from treaties.models import StatementKind
 
 # The table's columns in order: (sort key, label).
@@ -153,16 +154,5 @@ class StatementTable:
         ]
 
     def sort_links(self):
-        """Per column: the ``sort`` value its header link sets (toggling the direction when it
-        is the current column) and its aria-sort."""
-        links = {}
-        for key, label in COLUMNS.items():
-            active = key == self.column
-            descending_now = active and self.descending
-            links[key] = {
-                "label": label,
-                "value": key if descending_now or not active else f"-{key}",
-                "aria": ("descending" if descending_now else "ascending") if active else "none",
-                "active": active,
-            }
-        return links
+        """Per column: the ``sort`` value its header link sets and its aria-sort."""
+        return sort_links(COLUMNS, self.column, self.descending)

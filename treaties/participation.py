@@ -26,7 +26,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, W
 from django.http import Http404, QueryDict
 
 from common.caching import cached_aggregate
-from common.params import filter_errors, page_number
+from common.params import filter_errors, page_number, sort_links
 
 from . import charts
 from . import status as status_rules
@@ -472,17 +472,7 @@ class TreatyParticipation:
 
     def sort_links(self):
         """Per column: the query value that sorts by it (toggling direction) and aria-sort."""
-        links = {}
-        for key, label in SORT_LABELS.items():
-            active = key == self.sort
-            descending_now = active and self.sort_descending
-            links[key] = {
-                "label": label,
-                "value": key if descending_now or not active else f"-{key}",
-                "aria": ("descending" if descending_now else "ascending") if active else "none",
-                "active": active,
-            }
-        return links
+        return sort_links(SORT_LABELS, self.sort, self.sort_descending)
 
 
 class ParticipationMixin:
