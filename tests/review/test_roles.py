@@ -30,6 +30,7 @@ MATRIX = {
     "approve or reject proposals": {"reviewer", "superuser"},
     "withdraw or rebase their own proposals": {"editor", "trusted", "reviewer", "superuser"},
     "see the team activity": {"editor", "trusted", "reviewer", "superuser"},
+    "issue API keys": {"editor", "trusted", "superuser"},
     "manage users and groups": {"superuser"},
 }
 REVIEWED = [Provision, Ratification, Statement, Participant]
@@ -76,6 +77,8 @@ def can(user, action, client, article):
         return perm("review.view_proposal")
     if action == "see the team activity":
         return client.get(reverse("admin_activity")).status_code == 200
+    if action == "issue API keys":
+        return client.get(reverse("admin:apikeys_apikey_add")).status_code == 200
     if action == "manage users and groups":
         return client.get(reverse("admin:auth_user_changelist")).status_code == 200
     raise AssertionError(action)
