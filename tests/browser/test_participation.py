@@ -46,7 +46,7 @@ def test_the_participants_table_downloads_as_csv(page, tmp_path):
     with page.expect_download() as info:
         page.get_by_role("link", name="Download this table as CSV").click()
     download = info.value
-    assert download.suggested_filename.startswith("treatykb-untoc-participants-")
+    assert download.suggested_filename.startswith("treatykb-ratifications-untoc-")
     path = tmp_path / "untoc.csv"
     download.save_as(path)
     with open(path, encoding="utf-8") as handle:
