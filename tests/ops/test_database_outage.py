@@ -182,9 +182,11 @@ def assert_unavailable(base):
     assert "Traceback" not in page and "psycopg2" not in page
     status, headers, body = fetch(f"{base}/api/v1/treaties/")
     assert status == 503
-    assert headers["Content-Type"] == "application/json"
+    assert headers["Content-Type"] == "application/problem+json"  # RFC 9457, as every API error
     assert headers["Retry-After"] == "30"
-    assert json.loads(body)["detail"].startswith("The service is temporarily unavailable")
+    problem = json.loads(body)
+    assert problem["status"] == 503
+    assert problem["detail"].startswith("The service is temporarily unavailable")
 
 
 def assert_available(base):
