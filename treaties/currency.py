@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 
-from .models import Ratification, SourceKind, Statement, StatementsKnown, statements_known
+from .models import (
+    Participant,
+    Ratification,
+    SourceKind,
+    Statement,
+    StatementsKnown,
+    statements_known,
+)
 
 
 @dataclass
@@ -133,34 +140,35 @@ class StatementCoverage:
 
 
 def statement_coverage(treaties):
-    """{treaty pk: StatementCoverage} for ``treaties`` (loaded Treaty objects), in one query."""
+    """{treaty pk: StatementCoverage} for ``treaties`` (loaded Treaty objects), in one query.
+
+    Read as plain values: a treaty has a record per participant, and only the few reported
+    ones become (light) records, with the participant's code and name, for the lists that
+    name them."""
     by_pk = {treaty.pk: treaty for treaty in treaties}
     coverage = {pk: StatementCoverage(treaty) for pk, treaty in by_pk.items()}
     statements = Statement.objects.filter(ratification=OuterRef("pk"))
     rows = (
         Ratification.objects.filter(treaty__in=list(by_pk))
         .annotate(has_texts=Exists(statements))
-        .select_related("participant")
-        .only(
+        .order_by("participant__name")
+        .values_list(
+            "pk",
             "treaty_id",
+            "has_texts",
             "statements_flagged",
             "source_as_at",
             "participant__code",
             "participant__name",
         )
-        .order_by("participant__name")
     )
-    for record in rows:
-        treaty = by_pk[record.treaty_id]
-        entry = coverage[record.treaty_id]
-        known = statements_known(
-            record.has_texts,
-            record.statements_flagged,
-            record.source_as_at,
-            treaty.statements_complete_as_at,
-        )
+    for pk, treaty_pk, has_texts, flagged, source_as_at, code, name in rows:
+        treaty = by_pk[treaty_pk]
+        entry = coverage[treaty_pk]
+        known = statements_known(has_texts, flagged, source_as_at, treaty.statements_complete_as_at)
         if known == StatementsKnown.REPORTED:
-            record.treaty = treaty
+            record = Ratification(pk=pk, treaty=treaty, statements_flagged=flagged)
+            record.participant = Participant(code=code, name=name)
             entry.reported.append(record)
         else:
             setattr(entry, known.value, getattr(entry, known.value) + 1)

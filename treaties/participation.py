@@ -305,6 +305,12 @@ def number_sources(rows):
     return list(numbered.values())
 
 
+def with_status_labels(rows):
+    for row in rows:
+        row.status_label = status_rules.LABELS[row.status]
+    return rows
+
+
 def as_of_label(as_of):
     return "today" if as_of is None else as_of.strftime("%-d %B %Y")
 
@@ -367,27 +373,34 @@ class TreatyParticipation:
         return day.year if (day.month, day.day) == (12, 31) else day.year - 1
 
     @cached_property
-    def rows(self):
-        """The table: filtered, sorted, with ``status`` as at ``as_of`` (empty when invalid)."""
+    def ordered_rows(self):
+        """The table's query: filtered and sorted, with ``status`` as at ``as_of``; None when
+        the parameters are invalid."""
         if not self.filterset.is_valid():
-            return []
+            return None
         ordering = SORTS[self.sort]
         if self.sort_descending:
             ordering = descending(ordering)
-        queryset = self.filterset.qs.annotate(status_rank=status_rank()).order_by(*ordering)
-        rows = list(queryset)
-        for row in rows:
-            row.status_label = status_rules.LABELS[row.status]
-        return rows
+        return self.filterset.qs.annotate(status_rank=status_rank()).order_by(*ordering)
+
+    @cached_property
+    def rows(self):
+        """Every row of the table (the CSV; the page reads one page, ``table_page``)."""
+        if self.ordered_rows is None:
+            return []
+        return with_status_labels(list(self.ordered_rows))
 
     @cached_property
     def records(self):
         """Every record of the treaty (unfiltered), for the counts, the map and the chart."""
-        return list(
+        records = list(
             Ratification.objects.filter(treaty=self.treaty)
-            .select_related("participant", "treaty")
+            .select_related("participant")
             .order_by("participant__name")
         )
+        for record in records:
+            record.treaty = self.treaty  # the same treaty: not joined and built again per row
+        return records
 
     @cached_property
     def counts(self):
@@ -462,11 +475,14 @@ class TreatyParticipation:
         """The page of the table asked for (``?page=``, ``TABLE_PAGE_SIZE`` rows; an
         out-of-range page is a 404, like every paged list), its rows numbered by source
         (``table_sources``)."""
-        paginator = Paginator(self.rows, TABLE_PAGE_SIZE, allow_empty_first_page=True)
+        # The query is paged in the database: only the rows shown are read and built.
+        rows = self.ordered_rows if self.ordered_rows is not None else []
+        paginator = Paginator(rows, TABLE_PAGE_SIZE, allow_empty_first_page=True)
         number = self.page
         if not 1 <= number <= paginator.num_pages:
             raise Http404(f"There is no page {number}: the table fills {paginator.num_pages}.")
         page = paginator.page(number)
+        page.object_list = with_status_labels(list(page.object_list))
         self.table_sources = number_sources(page.object_list)
         return page
 
@@ -482,7 +498,7 @@ class ParticipationMixin:
         participation = TreatyParticipation(
             self.object, self.request.GET, page=page_number(self.request)
         )
-        return {"participation": participation, "ratifications": participation.rows}
+        return {"participation": participation}
 
 
 # -- Participants × instruments -----------------------------------------------------------------
