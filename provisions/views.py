@@ -1,7 +1,7 @@
 """Reading pages for provisions: the pillars, the side-by-side comparison and search."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -11,7 +11,7 @@ from common.csvfiles import cell, csv_response
 from common.params import filter_errors, page_number
 from treaties import columns as treaty_columns
 from treaties.currency import statement_coverage
-from treaties.models import Statement, StatementKind, Treaty
+from treaties.models import Statement, StatementKind, Treaty, count_of
 
 from . import citations, search
 from .compare import Comparison
@@ -65,28 +65,36 @@ class PillarDetailView(DetailView):
         pillar = self.object
         featured = Treaty.objects.featured()
         ids = [treaty.pk for treaty in featured]
+        # Every count goes through this treaty's or this article's rows (an index lookup), never
+        # through every tagged article of the collection: the page costs the same however many
+        # other treaties there are.
+        links = Provision.pillars.through.objects
         tagged = (
-            Provision.objects.filter(pillars=pillar)
+            Provision.objects.filter(
+                Exists(links.filter(provision=OuterRef("pk"), pillar=pillar)), treaty__in=ids
+            )
             .prefetch_related(ordered_pillars())
             .order_by("sort_key")
         )
+        articles = Provision.objects.filter(treaty=OuterRef("pk"))
         treaties = (
             Treaty.objects.filter(pk__in=ids)
             .order_by("-core", "position", "slug")
             .annotate(
-                article_count=Count("provisions", distinct=True),
-                untagged_incomplete_count=Count(
-                    "provisions",
-                    filter=Q(provisions__text_incomplete=True, provisions__pillars__isnull=True),
-                    distinct=True,
+                article_count=count_of(articles),
+                untagged_incomplete_count=count_of(
+                    articles.filter(text_incomplete=True).exclude(
+                        Exists(links.filter(provision=OuterRef("pk")))
+                    )
                 ),
             )
             .prefetch_related(Prefetch("provisions", queryset=tagged, to_attr="tagged"))
         )
+        tags_of_treaty = links.filter(provision__treaty=OuterRef("pk"), pillar=pillar)
         others = (
             Treaty.objects.exclude(pk__in=ids)
-            .filter(provisions__pillars=pillar)
-            .annotate(tagged_count=Count("provisions"))
+            .filter(Exists(tags_of_treaty))
+            .annotate(tagged_count=count_of(tags_of_treaty))
             .order_by("position", "slug")
         )
         other_count = others.count()

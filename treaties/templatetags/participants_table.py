@@ -108,8 +108,7 @@ def participant_row(r, treaty):
     if r.note:
         shortened = Truncator(r.note).words(12, truncate=" …")
         source += (
-            f'<br><small class="note" title="{e(r.note)}">sources disagree: '
-            f"{e(shortened)}</small>"
+            f'<br><small class="note" title="{e(r.note)}">sources disagree: {e(shortened)}</small>'
         )
     cells.append(f"<td>{source}</td>")
     return mark_safe("<tr>" + "".join(cells) + "</tr>")
