@@ -1,4 +1,4 @@
-"""The rows of the treaty page's participants table, written in Python.
+"""The rows of the treaty page's participants table and of the matrix, written in Python.
 
 A treaty page holds up to ``TABLE_PAGE_SIZE`` rows of nine cells each; through the template
 engine (an include per row, a ``date`` filter per date) they were a third of the page's
@@ -112,3 +112,27 @@ def participant_row(r, treaty):
         )
     cells.append(f"<td>{source}</td>")
     return mark_safe("<tr>" + "".join(cells) + "</tr>")
+
+
+@register.simple_tag
+def matrix_row(participant):
+    """One row of the participants × instruments matrix: ``participant`` with ``cells``
+    (``treaties.participation.Cell``), written directly for the same reason as the rows
+    above (the matrix shows up to 200 participants × 12 instruments)."""
+    e = conditional_escape
+    cells = []
+    for cell in participant.cells:
+        status = e(cell.status)
+        html = (
+            f'<td class="matrix__cell matrix__cell--{status}">'
+            f'<span class="status-badge status-badge--{status}">{e(cell.label)}</span>'
+        )
+        if cell.date:
+            html += f"<br>{time_element(cell.date)}"
+        elif cell.date_not_known:
+            html += f"<br>{NOT_KNOWN}"
+        if kind := cell.consent_kind_label:
+            html += f"<br><small>{e(kind)}</small>"
+        cells.append(html + "</td>")
+    name = f'<a href="{e(participant.get_absolute_url())}">{e(participant.name)}</a>'
+    return mark_safe(f'<tr><th scope="row">{name}</th>{"".join(cells)}</tr>')
