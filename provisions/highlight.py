@@ -7,6 +7,7 @@ piece, and only the ``<mark>`` tags added here are markup.
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from itertools import accumulate
 
 from django.utils.html import escape
@@ -42,11 +43,21 @@ def best_start(text, tokens, query_terms, size):
         (bisect_right(starts, begin) - 1, wanted.intersection(word_terms(text[begin:end])))
         for begin, end in marks(text, query_terms)
     ]
+    # One pass with a sliding window over the hits (in text order): the terms inside it
+    # counted as it moves, so a long text with many hits costs no more than reading it.
     best, best_key = 0, (-1, -1)
+    inside = Counter()
+    low = high = 0
     for index, _found in hits:
         start = max(0, index - size // 3)
-        inside = [found for position, found in hits if start <= position < start + size]
-        key = (len(set().union(*inside)), len(inside))
+        while high < len(hits) and hits[high][0] < start + size:
+            inside.update(hits[high][1])
+            high += 1
+        while low < high and hits[low][0] < start:
+            inside.subtract(hits[low][1])
+            low += 1
+        distinct = sum(1 for count in inside.values() if count > 0)
+        key = (distinct, high - low)
         if key > best_key:
             best, best_key = start, key
     return best
