@@ -13,6 +13,8 @@ function init(args)
   end
   local etag = os.getenv("BENCH_IF_NONE_MATCH")
   if etag then wrk.headers["If-None-Match"] = etag end
+  local encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+  if encoding then wrk.headers["Accept-Encoding"] = encoding end
 end
 
 function request()

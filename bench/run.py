@@ -69,6 +69,9 @@ CONDITIONAL = (
     "API ratifications, repeated with If-None-Match (304)",
     next(path for key, _, path in ENDPOINTS if key == "api-ratifications"),
 )
+# The treaty page replayed as a browser asks for it (Accept-Encoding: gzip): the kept page's
+# gzipped body is sent as it was kept (common/compression.py), not compressed again each time.
+GZIPPED = ("treaty-gzip", "Treaty page, to a client that accepts gzip", "/treaties/untoc/")
 SOAK_PATHS = [path for _, _, path in ENDPOINTS] + [
     "/treaties/palermo-protocol/",
     "/countries/DE/",
@@ -392,8 +395,10 @@ def conditional_check(server, path):
     return result
 
 
-def wrk(url, connections, duration, paths_file=None, etag=None, timeout=10):
+def wrk(url, connections, duration, paths_file=None, etag=None, timeout=10, gzip=False):
     env = dict(os.environ)
+    if gzip:
+        env["BENCH_ACCEPT_ENCODING"] = "gzip"
     if paths_file:
         env["BENCH_PATHS"] = str(paths_file)
     if etag:
@@ -466,17 +471,19 @@ def measure(servers, levels, duration, warmup=True):
                 "warm": conditional["queries"],
                 "bytes": conditional.get("body_bytes", 0),
             }
+        counts[GZIPPED[0]] = counts["treaty"]
         results[label] = {"counts": counts, "load": {}, "conditional": conditional, "floor": {}}
     real = servers["real"]
     runs = [(key, path, None) for key, _, path in [FLOOR, *ENDPOINTS]]
     etag = results["real"]["conditional"].get("etag")
     if etag:
         runs.append((CONDITIONAL[0], CONDITIONAL[2], "conditional"))
+    runs.append((GZIPPED[0], GZIPPED[2], "gzip"))
     for key, path, kind in runs:
         for label, server in servers.items():
             results[label]["load"][key] = {}
             if warmup:  # every worker serves the page once before it is timed
-                wrk(server.base + path, server.worker_count, 1)
+                wrk(server.base + path, server.worker_count, 1, gzip=kind == "gzip")
                 drain(server)
         for level in levels:
             if key != FLOOR[0]:
@@ -487,9 +494,9 @@ def measure(servers, levels, duration, warmup=True):
                 drain(real)
             for label, server in servers.items():
                 log(f"[{label}] {key} at concurrency {level}")
-                tag = results[label]["conditional"].get("etag") if kind else None
+                tag = results[label]["conditional"].get("etag") if kind == "conditional" else None
                 results[label]["load"][key][level] = wrk(
-                    server.base + path, level, duration, etag=tag
+                    server.base + path, level, duration, etag=tag, gzip=kind == "gzip"
                 )
                 drain(server)
     return results
@@ -631,6 +638,8 @@ def build_report(meta, results, soak_result, levels):
     keys = [(k, title) for k, title, _ in [FLOOR, *ENDPOINTS]]
     if CONDITIONAL[0] in real["load"]:
         keys.append((CONDITIONAL[0], CONDITIONAL[1]))
+    if GZIPPED[0] in real["load"]:
+        keys.append((GZIPPED[0], GZIPPED[1]))
     for key, title in keys:
         r, w = headline(real["load"], key, level), headline(whole["load"], key, level)
         # The floor measured right before this endpoint, at the same concurrency.

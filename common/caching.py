@@ -35,6 +35,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from common import compression
+
 VERSION_KEY = "treatykb:data-version"
 AGGREGATE_TIMEOUT = 300
 # With a shared cache no process can hold an entry past an edit (the version is the same
@@ -214,33 +216,40 @@ def may_keep_responses(request):
     )
 
 
-def kept_response(key):
-    """The response kept under ``key`` (``keep_response``), rebuilt, or None."""
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    return rebuilt_response(stored)
-
-
-def rebuilt_response(stored):
-    headers, content = stored[-2:]
+def rebuilt_response(stored, key):
+    """The response kept under ``key`` as ``stored`` (``keep_response``), with its gzipped body
+    (``precompressed``, for ``common.compression``) when it was kept; when it was not (the client
+    that filled the entry did not accept gzip), the first one compressed for a client is kept
+    beside it (``keep_precompressed``)."""
+    version, headers, content, gzipped = stored
     response = HttpResponse(content)
     for header, value in headers.items():
         response[header] = value
+    response.precompressed = gzipped
+    if gzipped is None:
+        response.keep_precompressed = functools.partial(
+            _keep_gzipped, key, (version, headers, content)
+        )
     return response
 
 
-def keep_response(key, response, headers=CACHED_HEADERS, version=None):
-    """Keep a rendered, successful ``response`` (its body and ``headers``) under ``key``, unless
-    it is over ``MAX_CACHED_BYTES``; with ``version``, tagged with the data version it was
-    built from (``versioned_entry``)."""
+def _keep_gzipped(key, entry, gzipped):
+    cache.set(key, (*entry, gzipped), entry_timeout())
+
+
+def keep_response(key, response, version, headers=CACHED_HEADERS, compress=False):
+    """Keep a rendered, successful ``response`` (its body and ``headers``) under ``key``, tagged
+    with the data version it was built from (``versioned_entry``), unless it is over
+    ``MAX_CACHED_BYTES``. With ``compress`` (the request accepts gzip), its gzipped body too,
+    made once here and handed to ``common.compression`` for this response and every replay:
+    a cached page is not compressed again for each visitor."""
     if response.status_code != 200 or response.streaming:
         return
     if len(response.content) > MAX_CACHED_BYTES:
         return
     kept = {h: response[h] for h in headers if h in response}
-    entry = (kept, response.content) if version is None else (version, kept, response.content)
-    cache.set(key, entry, entry_timeout())
+    gzipped = compression.precompress(response) if compress else None
+    cache.set(key, (version, kept, response.content, gzipped), entry_timeout())
 
 
 def page_key(name, address):
@@ -258,7 +267,7 @@ def versioned_entry(key):
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or data_version()
     stored = found.get(key)
-    if stored is None or len(stored) != 3 or stored[0] != version:
+    if stored is None or stored[0] != version:
         return version, None
     return version, stored
 
@@ -283,11 +292,11 @@ def cache_page_by_data_version(name):
             key = page_key(name, request.build_absolute_uri())
             version, stored = versioned_entry(key)
             if stored is not None:
-                return rebuilt_response(stored)
+                return rebuilt_response(stored, key)
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
                 response = response.render()
-            keep_response(key, response, version=version)
+            keep_response(key, response, version, compress=compression.accepts_gzip(request))
             return response
 
         wrapped.__name__ = getattr(view, "__name__", "cached_view")

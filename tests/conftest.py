@@ -5,11 +5,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.test.testcases import QuietWSGIRequestHandler
 
 from catalogue.loader import load
 from treaties.roles import sync_roles
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
+
+# The live test server (Schemathesis's target) answers a kept-alive connection at once: with
+# Nagle's algorithm on, the body of each answer waited for the client's delayed acknowledgement
+# of its headers, 40 ms a request, and the fuzzer's thousands of requests spent minutes asleep.
+QuietWSGIRequestHandler.disable_nagle_algorithm = True
 
 
 def pytest_collection_modifyitems(config, items):

@@ -91,7 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, static files included (CONTENT_SECURITY_POLICY).
-    "csp.middleware.CSPMiddleware",
+    "treatykb.content_policy.SitePolicyMiddleware",  # django-csp, its policy built once
     # WhiteNoise, with a year's immutable caching of hashed static files (treatykb/static.py).
     "treatykb.static.StaticFilesMiddleware",
     # gzip for public answers, never for the admin or signed-in users (common/compression.py).

@@ -36,7 +36,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_etags, quote_etag
 
-from common import caching
+from common import caching, compression
 
 
 def served_models():
@@ -203,8 +203,8 @@ class ConditionalReadMixin:
         response to come is kept: ``finalize_response``)."""
         if key is None:
             return None
-        if stored is not None and len(stored) == 3 and stored[0] == etag:
-            return caching.rebuilt_response(stored)
+        if stored is not None and stored[0] == etag:
+            return caching.rebuilt_response(stored, key)
         request._treatykb_response_key = key, etag
         return None
 
@@ -213,5 +213,11 @@ class ConditionalReadMixin:
         kept = getattr(request, "_treatykb_response_key", None)
         if kept is not None and hasattr(response, "render"):
             key, etag = kept
-            caching.keep_response(key, response.render(), headers=REPLAYED_HEADERS, version=etag)
+            caching.keep_response(
+                key,
+                response.render(),
+                etag,
+                headers=REPLAYED_HEADERS,
+                compress=compression.accepts_gzip(request),
+            )
         return response

@@ -9,7 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.response import Response
@@ -40,6 +45,27 @@ PROPOSAL_ACCEPTED = OpenApiResponse(
         "published; Location is the proposal's address."
     ),
 )
+
+
+def writable_schema(serializer, fields, path_parameters):
+    """The OpenAPI description of a writable viewset's operations (``extend_schema_view``):
+    ``format`` everywhere; ``fields``/``omit`` on reads; the record's ``path_parameters`` on
+    every operation on one record; each write's answers (``write_responses``)."""
+
+    def write(success, with_path=True):
+        return extend_schema(
+            parameters=[FORMAT_PARAMETER, *(path_parameters if with_path else [])],
+            responses=write_responses(serializer, success),
+        )
+
+    return extend_schema_view(
+        list=extend_schema(parameters=[FORMAT_PARAMETER, *fields]),
+        create=write(201, with_path=False),
+        retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *fields, *path_parameters]),
+        update=write(200),
+        partial_update=write(200),
+        destroy=write(204),
+    )
 
 
 def write_responses(serializer, success):

@@ -10,7 +10,7 @@ from common.api.views import (
     ApiViewSetMixin,
     AtomicWritesMixin,
     field_parameters,
-    write_responses,
+    writable_schema,
 )
 from provisions import columns
 from provisions.filters import PillarFilterSet, ProvisionFilterSet
@@ -33,25 +33,7 @@ PROVISION_PARAMETERS = [
 ]
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS]),
-    create=extend_schema(
-        parameters=[FORMAT_PARAMETER], responses=write_responses(ProvisionSerializer, 201)
-    ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *PROVISION_FIELDS, *PROVISION_PARAMETERS]),
-    update=extend_schema(
-        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
-        responses=write_responses(ProvisionSerializer, 200),
-    ),
-    partial_update=extend_schema(
-        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
-        responses=write_responses(ProvisionSerializer, 200),
-    ),
-    destroy=extend_schema(
-        parameters=[FORMAT_PARAMETER, *PROVISION_PARAMETERS],
-        responses=write_responses(ProvisionSerializer, 204),
-    ),
-)
+@writable_schema(ProvisionSerializer, PROVISION_FIELDS, PROVISION_PARAMETERS)
 class ProvisionViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """The articles of every treaty: official text (``text_incomplete`` marks a gap), division,
     pillars and related articles in the other instruments. Identified by

@@ -69,3 +69,61 @@ def test_a_writable_records_detail_keeps_its_strong_etag_for_if_match(client, wo
     assert response.status_code == 200 and "Content-Encoding" not in response
     assert response["ETag"].startswith('"') and "." in response["ETag"]
     assert json.loads(response.content)["participant"] == "NO"
+
+
+def compressions(monkeypatch):
+    """Count the bodies gzipped (by the middleware or for the cache)."""
+    from django.middleware import gzip as django_gzip
+
+    from common import compression
+
+    made = []
+    original = compression.compress_string
+
+    def counted(content, **kwargs):
+        made.append(len(content))
+        return original(content, **kwargs)
+
+    monkeypatch.setattr(compression, "compress_string", counted)
+    monkeypatch.setattr(django_gzip, "compress_string", counted)
+    return made
+
+
+@pytest.mark.parametrize("url", ["/treaties/alpha/", "/api/v1/ratifications/"])
+def test_a_kept_answer_is_gzipped_once_and_replayed_compressed(client, world, monkeypatch, url):
+    made = compressions(monkeypatch)
+    first = client.get(url, **GZIP)
+    again = client.get(url, **GZIP)
+    assert len(made) == 1  # the replay sent the body gzipped when it was kept
+    assert again["Content-Encoding"] == "gzip" and "Accept-Encoding" in again["Vary"]
+    assert again.content == first.content
+    assert again["Content-Length"] == str(len(again.content))
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(again.content) == plain.content
+    assert len(made) == 1
+
+
+def test_an_answer_kept_for_a_plain_client_is_gzipped_once_for_the_next_ones(
+    client, world, monkeypatch
+):
+    made = compressions(monkeypatch)
+    url = "/api/v1/ratifications/"
+    plain = client.get(url)
+    assert made == []  # nobody asked for gzip yet
+    packed = [client.get(url, **GZIP) for _ in range(3)]
+    assert len(made) == 1
+    assert all(gzip.decompress(p.content) == plain.content for p in packed)
+    assert packed[0]["ETag"] == packed[2]["ETag"] == "W/" + plain["ETag"]
+
+
+def test_an_edit_is_not_hidden_by_a_kept_compressed_page(client, world):
+    from treaties.models import Treaty
+
+    url = "/treaties/alpha/"
+    client.get(url, **GZIP)
+    treaty = Treaty.objects.get(slug="alpha")
+    treaty.status_note = "A note typed by an editor."
+    treaty.save()
+    again = client.get(url, **GZIP)
+    assert b"A note typed by an editor." in gzip.decompress(again.content)

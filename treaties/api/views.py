@@ -18,7 +18,7 @@ from common.api.views import (
     ApiViewSetMixin,
     AtomicWritesMixin,
     field_parameters,
-    write_responses,
+    writable_schema,
 )
 from treaties import columns
 from treaties.filters import (
@@ -151,25 +151,7 @@ RECORD_PARAMETERS = [
 ]
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS]),
-    create=extend_schema(
-        parameters=[FORMAT_PARAMETER], responses=write_responses(RatificationSerializer, 201)
-    ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *RATIFICATION_FIELDS, *RECORD_PARAMETERS]),
-    update=extend_schema(
-        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
-        responses=write_responses(RatificationSerializer, 200),
-    ),
-    partial_update=extend_schema(
-        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
-        responses=write_responses(RatificationSerializer, 200),
-    ),
-    destroy=extend_schema(
-        parameters=[FORMAT_PARAMETER, *RECORD_PARAMETERS],
-        responses=write_responses(RatificationSerializer, 204),
-    ),
-)
+@writable_schema(RatificationSerializer, RATIFICATION_FIELDS, RECORD_PARAMETERS)
 class RatificationViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """One row per treaty and participant: signature, kind and date of consent, entry into force
     (and whether a source states it or it is computed from the treaty's rule), withdrawal, the
@@ -214,25 +196,7 @@ STATEMENT_ID = OpenApiParameter(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS]),
-    create=extend_schema(
-        parameters=[FORMAT_PARAMETER], responses=write_responses(StatementSerializer, 201)
-    ),
-    retrieve=extend_schema(parameters=[FORMAT_PARAMETER, *STATEMENT_FIELDS, STATEMENT_ID]),
-    update=extend_schema(
-        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
-        responses=write_responses(StatementSerializer, 200),
-    ),
-    partial_update=extend_schema(
-        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
-        responses=write_responses(StatementSerializer, 200),
-    ),
-    destroy=extend_schema(
-        parameters=[FORMAT_PARAMETER, STATEMENT_ID],
-        responses=write_responses(StatementSerializer, 204),
-    ),
-)
+@writable_schema(StatementSerializer, STATEMENT_FIELDS, [STATEMENT_ID])
 class StatementViewSet(ApiViewSetMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """Reservations, declarations, objections and notifications, each attached to a
     ratification record (``treaty`` and ``participant``) and to the articles it names.
