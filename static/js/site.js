@@ -109,8 +109,10 @@
     if (!window.matchMedia || !window.matchMedia("(max-width: 40rem)").matches) {
       return;
     }
+    // The CSS already shows them folded (participation.css): closing them now moves nothing.
     Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phone]"), function (el) {
       el.open = false;
+      el.classList.add("is-folded");
     });
   }
 

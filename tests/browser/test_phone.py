@@ -4,6 +4,7 @@ whose unnumbered paragraphs once fell to one word per line; profiles 638 px wide
 source address). Tables may scroll inside their own box; the page may not."""
 
 import re
+import time
 
 import pytest
 from django.template.loader import render_to_string
@@ -181,3 +182,38 @@ def test_compare_picks_a_subject_with_the_picker(phone):
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Non-punishment")
     expect(phone.locator(".compare-table tbody > tr")).to_have_count(1)
     expect(phone.locator('td[data-label="ACTIP"]')).to_contain_text("Art. 14")
+
+
+@pytest.mark.parametrize("path", ["/matrix/", "/countries/"])
+def test_the_filters_fold_before_the_first_paint_so_nothing_moves(phone, path):
+    # site.js arrives late (a slow network): the page is painted before it runs.
+    def late(route):
+        time.sleep(0.6)
+        route.continue_()
+
+    phone.route("**/js/site*.js", late)
+    phone.add_init_script(
+        """window.__shifts = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(entry => {
+            if (!entry.hadRecentInput) window.__shifts += entry.value;
+        })).observe({type: "layout-shift", buffered: true});"""
+    )
+    phone.goto(path)
+    expect(phone.locator("details.filters-disclosure")).not_to_have_attribute(
+        "open", re.compile(".*")
+    )
+    phone.wait_for_timeout(300)
+    assert phone.evaluate("window.__shifts") < 0.01
+    assert not phone.locator(".participant-filters").is_visible()
+    phone.locator("details.filters-disclosure > summary").click()
+    expect(phone.locator(".participant-filters")).to_be_visible()
+
+
+def test_without_javascript_the_filters_stay_shown_on_a_phone(browser, site):
+    context = browser.new_context(
+        base_url=site, java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    page.goto("/matrix/")
+    expect(page.locator(".participant-filters")).to_be_visible()
+    context.close()
