@@ -18,7 +18,6 @@ record, a later depositary record that confirmed it, or a consent of unknown dat
 does not show (it may be later).
 """
 
-import csv
 import datetime
 import difflib
 import functools
@@ -29,7 +28,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from importlib import resources
 from pathlib import Path
 
 from django.db import transaction
@@ -37,6 +35,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from common import caching, proposals
+from common.countries import country_rows
 from treaties.models import (
     Occasion,
     Participant,
@@ -137,13 +136,11 @@ def comparable_name(name):
 def name_patterns():
     """(regular expression, ISO alpha-2) for every country, from the country_converter package's
     data table: the names a country is or was known by ('swaziland|eswatini')."""
-    table = resources.files("country_converter").joinpath("country_data.tsv")
-    with table.open(encoding="utf-8") as handle:
-        return [
-            (re.compile(row["regex"], re.IGNORECASE), row["ISO2"])
-            for row in csv.DictReader(handle, delimiter="\t")
-            if row["regex"] and row["ISO2"]
-        ]
+    return [
+        (re.compile(row["regex"], re.IGNORECASE), row["ISO2"])
+        for row in country_rows()
+        if row["regex"] and row["ISO2"]
+    ]
 
 
 class Participants:

@@ -12,12 +12,12 @@ import datetime
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pycountry
 from django.db import models, transaction
 
+from common.countries import country_rows
 from common.history import grouped_history
 from provisions import services as provision_services
 from provisions.models import ConcordanceFinding, Pillar, Provision, Topic
@@ -100,11 +100,7 @@ def parse_date(value, where, problems):
 def country_data():
     """ISO alpha-2 -> codes, names, M49 region and subregion, CoE and EU membership, from the
     country_converter package's data table (read directly: no pandas needed)."""
-    table = resources.files("country_converter").joinpath("country_data.tsv")
-    by_alpha3 = {}
-    with table.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            by_alpha3[row["ISO3"]] = row
+    by_alpha3 = {row["ISO3"]: row for row in country_rows()}
     countries = {}
     for country in pycountry.countries:
         row = by_alpha3.get(country.alpha_3, {})

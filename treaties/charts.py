@@ -15,18 +15,18 @@ the State of Palestine, the Cook Islands, Niue): each has a status, and those to
 drawn at this scale are listed beside the map instead of being dropped.
 """
 
-import csv
 import datetime
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import pycountry
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html_join
+
+from common.countries import country_rows
 
 from . import status as status_rules
 
@@ -110,13 +110,11 @@ def world_sprite_svg():
 @lru_cache(maxsize=1)
 def un_member_states():
     """ISO alpha-2 -> short name of every UN member state (country_converter's data table)."""
-    table = resources.files("country_converter").joinpath("country_data.tsv")
-    members = {}
-    with table.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            if row.get("UNmember") and row["UNmember"] != "nan" and row.get("ISO2"):
-                members[row["ISO2"]] = row["name_short"]
-    return members
+    return {
+        row["ISO2"]: row["name_short"]
+        for row in country_rows()
+        if row.get("UNmember") and row["UNmember"] != "nan" and row.get("ISO2")
+    }
 
 
 def year_end(year):

@@ -2,11 +2,17 @@
 map's geometry in a static file of its own, the participants table a page of 75 rows with each
 source listed once, and everything else one link away (the CSV, the next page)."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from treaties import charts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +104,24 @@ class TestOnTheShippedData:
         html = client.get("/treaties/untoc/").content.decode()
         assert re.search(r'#untoc-statements">\d+ texts?</a>', html)
         assert '<span class="not-known">not known</span>' in html
+
+
+def test_drawing_the_map_reads_the_country_table_without_importing_pandas():
+    # country_converter's package imports pandas (0.36 s and tens of MB in every worker, paid by
+    # the first treaty page each one drew): the table is read without running the package.
+    code = (
+        "import sys, django; django.setup()\n"
+        "from treaties.charts import un_member_states\n"
+        "from catalogue.depositary import name_patterns\n"
+        "from catalogue.loader import country_data\n"
+        "members = un_member_states()\n"
+        "assert len(members) == 193, len(members)\n"
+        "assert members['DZ'] == 'Algeria'\n"
+        "assert name_patterns() and country_data()\n"
+        "assert 'pandas' not in sys.modules and 'country_converter' not in sys.modules\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "treatykb.settings"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
