@@ -95,16 +95,16 @@ def validators_and_entry(key=None):
 
 def representation_digest(request, fingerprint, today):
     """A digest of what a read's response depends on: the release, the data, the day, the
-    address, the representation and the user."""
-    user = request.user.pk if request.user.is_authenticated else ""
-    key = [
-        caching.release(),
-        fingerprint,
-        today.isoformat(),
-        request.build_absolute_uri(),
-        getattr(request, "accepted_media_type", ""),
-        str(user),
-    ]
+    address, the representation and the user. What comes from the request is gathered once per
+    request (a read digests it twice: its cache key, its ETag)."""
+    media_type = getattr(request, "accepted_media_type", "")
+    parts = getattr(request, "_treatykb_representation", None)
+    if parts is None or parts[:2] != (today, media_type):
+        user = request.user.pk if request.user.is_authenticated else ""
+        parts = (today, media_type, request.build_absolute_uri(), str(user))
+        request._treatykb_representation = parts
+    _today, _media_type, address, user = parts
+    key = [caching.release(), fingerprint, today.isoformat(), address, media_type, user]
     return hashlib.sha256("\n".join(key).encode()).hexdigest()[:32]
 
 

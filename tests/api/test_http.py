@@ -223,3 +223,27 @@ def test_with_a_shared_cache_last_modified_moves_with_a_deletion(
     response = client.get("/api/v1/ratifications/", HTTP_IF_MODIFIED_SINCE=since)
     assert response.status_code == 200
     assert response["Last-Modified"] == http_date(math.ceil(later))
+
+
+def test_the_same_address_asked_with_each_representation_gets_each_one_every_time(client):
+    # Content negotiation is remembered per question (common.api.backends): the answers must
+    # stay those of the question asked, in any order.
+    build_world(n=2)
+    url = "/api/v1/ratifications/"
+    asked = [
+        ({"HTTP_ACCEPT": "application/json"}, "", "application/json"),
+        ({"HTTP_ACCEPT": "text/csv"}, "", "text/csv"),
+        ({"HTTP_ACCEPT": "application/json"}, "", "application/json"),
+        ({"HTTP_ACCEPT": "*/*"}, "?format=csv", "text/csv"),
+        ({"HTTP_ACCEPT": "*/*"}, "?format=json", "application/json"),
+        ({"HTTP_ACCEPT": "text/html"}, "", "text/html"),
+        ({"HTTP_ACCEPT": "text/csv"}, "", "text/csv"),
+    ]
+    for _round in range(2):
+        for headers, query, expected in asked:
+            response = client.get(url + query, **headers)
+            assert response.status_code == 200, (headers, query, response.content[:300])
+            assert response["Content-Type"].startswith(expected), (headers, query)
+    for _round in range(2):  # what cannot be satisfied is refused every time
+        assert client.get(url + "?format=xml").status_code == 400
+        assert client.get(url + "?format=json", HTTP_ACCEPT="text/csv").status_code == 406
