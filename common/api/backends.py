@@ -151,27 +151,3 @@ class StrictContentNegotiation(DefaultContentNegotiation):
                 }
             )
         return matching
-
-    # The same question always has the same answer: (the view's renderers, ``?format=``, the
-    # format suffix, Accept) -> (which renderer, which media type), remembered per process. A
-    # replayed answer or a 304 spent 7 % of its time negotiating (bench/README.md). Bounded: a
-    # client can send any Accept header, and past this many the answers are worked out anew.
-    REMEMBERED = 512
-    _answers = {}
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        key = (
-            tuple(type(renderer) for renderer in renderers),
-            format_suffix,
-            request.query_params.get(self.settings.URL_FORMAT_OVERRIDE),
-            request.META.get("HTTP_ACCEPT", ""),
-        )
-        answer = self._answers.get(key)
-        if answer is not None:
-            index, media_type = answer
-            return renderers[index], media_type
-        renderer, media_type = super().select_renderer(request, renderers, format_suffix)
-        if len(self._answers) < self.REMEMBERED:
-            index = next(i for i, candidate in enumerate(renderers) if candidate is renderer)
-            self._answers[key] = (index, media_type)
-        return renderer, media_type
